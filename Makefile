@@ -1,0 +1,91 @@
+# Makefile - build, test, install and demo udockerc (see README.md and docs/HACKING.md).
+# One Makefile, wildcards per folder; `V=1` shows full command lines.
+
+PREFIX  ?= /usr/local
+BUILD   ?= build
+Q       := $(if $(V),,@)
+
+PKGS    := talloc libarchive jansson libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(PKG_CFLAGS) -MMD -MP
+OPT_build     := -O2 -g -fvisibility=hidden
+OPT_build-san := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                 -fno-sanitize-recover=undefined -fvisibility=hidden
+LDOPT_build-san := -fsanitize=address,undefined
+
+LIB_SRCS  := $(sort $(wildcard common/*.c))
+CLI_SRCS  := $(sort $(wildcard cli/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+HELPER_SRCS := $(sort $(wildcard tests/unit/helper_*.c))
+
+objs = $(patsubst %.c,$(1)/%.o,$(2))
+
+.PHONY: all san check check-unit check-e2e demo install deps lint clean
+
+all: $(BUILD)/udockerc
+
+# ---- per-build-directory rules (build/ and build-san/) -------------------------------
+define BUILD_RULES
+$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	@$(if $(V),,echo "  CC      $$@")
+	$(Q)$(CC) $(BASE_CFLAGS) $(OPT_$(1)) $(CFLAGS) -c -o $$@ $$<
+
+$(1)/libudockerc.a: $(call objs,$(1),$(LIB_SRCS))
+	@$(if $(V),,echo "  AR      $$@")
+	$(Q)rm -f $$@ && $(AR) rcs $$@ $$^
+
+$(1)/udockerc: $(call objs,$(1),$(CLI_SRCS)) $(1)/libudockerc.a
+	@$(if $(V),,echo "  LD      $$@")
+	$(Q)$(CC) $(LDOPT_$(1)) $(LDFLAGS) -o $$@ $$^ $(PKG_LIBS)
+
+$(1)/tests/%: $(1)/tests/unit/%.o $(call objs,$(1),$(HELPER_SRCS)) $(1)/libudockerc.a
+	@$(if $(V),,echo "  LD      $$@")
+	$(Q)$(CC) $(LDOPT_$(1)) $(LDFLAGS) -o $$@ $$^ $(PKG_LIBS)
+endef
+$(eval $(call BUILD_RULES,build))
+$(eval $(call BUILD_RULES,build-san))
+
+UNIT_BINS := $(patsubst tests/unit/%.c,build-san/tests/%,$(UNIT_SRCS))
+.SECONDARY:
+
+san: build-san/udockerc $(UNIT_BINS)
+
+# ---- tests -------------------------------------------------------------------------
+# `make check` runs every test: C unit tests and the bats end-to-end suites, both under
+# AddressSanitizer/UBSan, as the invoking user and (when root) again as an unprivileged one.
+# deps first, then a sub-make: pkg-config flags are read only once the -dev packages exist.
+check: deps
+	$(Q)$(MAKE) --no-print-directory san
+	$(Q)tests/run-all.sh
+
+check-unit: deps
+	$(Q)$(MAKE) --no-print-directory san
+	$(Q)tests/run-all.sh unit
+
+check-e2e: deps
+	$(Q)$(MAKE) --no-print-directory san
+	$(Q)tests/run-all.sh e2e
+
+# ---- demo, install, deps, lint ------------------------------------------------------
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh $(BUILD)/udockerc
+
+install: $(BUILD)/udockerc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/udockerc
+	install -m 0755 $(BUILD)/udockerc $(DESTDIR)$(PREFIX)/bin/udockerc
+
+deps:
+	$(Q)scripts/deps.sh
+
+lint:
+	$(Q)scripts/lint.sh
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find build build-san -name '*.d' 2>/dev/null)

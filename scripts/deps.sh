@@ -1,0 +1,29 @@
+#!/bin/sh
+# deps.sh - install the Debian packages udockerc needs to build and test (root), or print
+# the exact install line (anyone else). Used by `make deps`, `make demo` and `make check`.
+set -eu
+
+BUILD_PKGS="gcc make pkg-config libtalloc-dev uthash-dev libarchive-dev libjansson-dev libssl-dev"
+TEST_PKGS="bats bats-assert bats-support busybox-static debootstrap zstd gzip tar util-linux"
+PKGS="$BUILD_PKGS $TEST_PKGS"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	echo "deps: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	# shellcheck disable=SC2086
+	apt-get install -y -q $missing >/dev/null 2>&1 || {
+		apt-get update -q >/dev/null
+		apt-get install -y -q $missing
+	}
+else
+	echo "deps: missing Debian packages; as root run:" >&2
+	echo "  apt-get install -y$missing" >&2
+	exit 1
+fi
