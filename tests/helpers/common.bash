@@ -1,0 +1,136 @@
+# common.bash - loaded by every bats suite: libraries, a fresh repository and HOME per test,
+# the fixtures, and small helpers around the installed `udockerc`.
+# shellcheck shell=bash
+
+bats_require_minimum_version 1.5.0
+export BATS_LIB_PATH="${BATS_LIB_PATH:-/usr/lib/bats}"
+bats_load_library bats-support
+bats_load_library bats-assert
+
+TESTS_DIR=$(cd "${BATS_TEST_DIRNAME}" && pwd)
+SRC_DIR=$(cd "${TESTS_DIR}/.." && pwd)
+export TESTS_DIR SRC_DIR
+MKTAR=$TESTS_DIR/fixtures/mktar.sh
+# shellcheck source=tests/helpers/repo.bash
+source "$TESTS_DIR/helpers/repo.bash"
+
+# A UUID as `create` prints it.
+UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+
+# common_setup: what every test starts from (suites that define setup() call it first).
+common_setup() {
+	export HOME=$BATS_TEST_TMPDIR/home
+	export UDOCKERC_DIR=$BATS_TEST_TMPDIR/repo
+	mkdir -p "$HOME"
+	unset UDOCKER_DIR UDOCKERC_ENGINE
+	cd "$BATS_TEST_TMPDIR" || return 1
+	command -v "${UDOCKERC:-udockerc}" >/dev/null ||
+		fail "udockerc is not on PATH (run the suites through tests/run-all.sh or make check)"
+}
+
+setup() {
+	common_setup
+}
+
+# udc ARGS...: the installed udockerc; as root --allow-root goes first, because udocker
+# refuses to run as root without it.
+udc() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"${UDOCKERC:-udockerc}" --allow-root "$@"
+	else
+		"${UDOCKERC:-udockerc}" "$@"
+	fi
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# need_busybox / need_debian: the fixture tarballs setup_suite.bash located or built.
+need_busybox() {
+	[ -n "${BUSYBOX_TAR:-}" ] && [ -r "$BUSYBOX_TAR" ] ||
+		fail "busybox fixture missing: ${BUSYBOX_TAR_ERROR:-BUSYBOX_TAR is not set}"
+}
+need_debian() {
+	[ -n "${DEBIAN_TAR:-}" ] && [ -r "$DEBIAN_TAR" ] ||
+		fail "debian fixture missing: ${DEBIAN_TAR_ERROR:-DEBIAN_TAR is not set}"
+}
+
+# import_busybox [REF]: import the busybox fixture as REF (default bb:1.0), asserting success.
+import_busybox() {
+	need_busybox
+	run --separate-stderr udc import "$BUSYBOX_TAR" "${1:-bb:1.0}"
+	assert_success
+}
+
+# create_busybox [NAME]: import bb:1.0 if needed, create a container (named NAME when given);
+# sets CID to the new container id.
+create_busybox() {
+	if ! udc inspect bb:1.0 >/dev/null 2>&1; then
+		import_busybox bb:1.0
+	fi
+	if [ -n "${1:-}" ]; then
+		run --separate-stderr udc -q create --name="$1" bb:1.0
+	else
+		run --separate-stderr udc -q create bb:1.0
+	fi
+	assert_success
+	CID=$output
+	[[ $CID =~ $UUID_RE ]] || fail "create printed '$CID', not a container id"
+}
+
+# container_root ID-OR-NAME: the root directory `inspect -p` prints (must exist).
+container_root() {
+	local r
+	r=$(udc inspect -p "$1") || fail "inspect -p $1 failed"
+	[ -d "$r" ] || fail "inspect -p $1 printed '$r', which is not a directory"
+	echo "$r"
+}
+
+# mktar OUT < SPEC: craft a tarball entry by entry (see tests/fixtures/mktar.sh).
+mktar() {
+	"$MKTAR" "$@"
+}
+
+# assert_one_error_line PATTERN...: stderr is exactly one line, starting with "Error: " and
+# containing every PATTERN (fixed strings): the udocker error contract.
+assert_one_error_line() {
+	local n p
+	n=$(printf '%s' "$stderr" | awk 'END { print NR }')
+	if [ -z "$stderr" ] || [ "$n" -ne 1 ]; then
+		fail "expected exactly one stderr line, got $n:
+$stderr"
+	fi
+	[[ $stderr == "Error: "* ]] || fail "stderr does not start with 'Error: ': $stderr"
+	for p in "$@"; do
+		[[ $stderr == *"$p"* ]] || fail "stderr does not name '$p': $stderr"
+	done
+}
+
+# assert_error_unchanged PATTERN...: the four assertions of an error test (status 1, one
+# stderr line, the culprit named, repository unchanged since repo_snapshot).
+assert_error_unchanged() {
+	assert_equal "$status" 1
+	assert_one_error_line "$@"
+	assert_repo_unchanged
+}
+
+# count_lines TEXT: the number of lines of TEXT (0 for an empty string).
+count_lines() {
+	printf '%s' "$1" | awk 'END { print NR }'
+}
+
+# image_lines: the image rows of `images` (header skipped).
+image_rows() {
+	udc images | tail -n +2
+}
+
+# ps_rows: the container rows of `ps` (header skipped).
+ps_rows() {
+	udc ps | tail -n +2
+}
+
+# tmp_is_empty: the repository's staging directory holds nothing.
+assert_tmp_empty() {
+	local left
+	left=$(find "$UDOCKERC_DIR/tmp" -mindepth 1 2>/dev/null | head -n 5)
+	[ -z "$left" ] || fail "tmp/ is not empty: $left"
+}
