@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pm.h - the path map: prefix table, guest path canonicalisation, wire format, raw fs calls. */
+#ifndef UDC_PM_H
+#define UDC_PM_H
+
+/*
+ * Everything here is safe inside an LD_PRELOAD shim: no allocation, no libc function a shim
+ * wraps, caller-provided buffers, 0 or -errno results, no globals. See docs/design/path-map.md.
+ */
+
+#include <limits.h>
+#include <stddef.h>
+
+/* Fixed capacity of a table; the strings live in a caller-provided arena. */
+#define PM_MAX_ENTRIES 64
+/* Symlinks followed in one resolution, as the kernel's MAXSYMLINKS. */
+#define PM_MAX_SYMLINKS 40
+
+/* Entry flags (exactly one of ROOT, VOLUME, IDENTITY; RDONLY optional). */
+enum pm_entry_flag {
+	PM_ROOT = 1u << 0,     /* guest "/" -> the container's root directory */
+	PM_VOLUME = 1u << 1,   /* -v HOST:GUEST */
+	PM_IDENTITY = 1u << 2, /* host path shown at the same guest path (/proc, /dev, ...) */
+	PM_RDONLY = 1u << 3,   /* read-only volume; the engines enforce it (EROFS) */
+	/* Result only, never stored: the path is the entry's prefix itself (a mount point). */
+	PM_MOUNTPOINT = 1u << 8,
+};
+#define PM_KIND_MASK (PM_ROOT | PM_VOLUME | PM_IDENTITY)
+#define PM_ENTRY_MASK (PM_KIND_MASK | PM_RDONLY)
+
+/* pm_canon flags. */
+enum pm_canon_flag {
+	PM_FOLLOW = 1u << 0, /* follow a symlink in the last component */
+};
+
+/*
+ * One entry. Strings are NUL-terminated, cleaned (no "//", ".", "..", trailing "/") and live in
+ * the table's arena. glen/hlen are the lengths used for matching: 0 for "/", so that the rest
+ * of a matched path always starts with '/' or is empty.
+ */
+struct pm_entry {
+	const char *guest;
+	const char *host;
+	unsigned short glen;
+	unsigned short hlen;
+	unsigned int flags;
+};
+
+/*
+ * The prefix table. ent[] is in insertion order (re-adding a guest prefix removes the older
+ * entry); by_guest and by_host index it longest prefix first, later entries first on ties.
+ */
+struct pm_table {
+	struct pm_entry ent[PM_MAX_ENTRIES];
+	unsigned char by_guest[PM_MAX_ENTRIES];
+	unsigned char by_host[PM_MAX_ENTRIES];
+	unsigned int n;
+	char *arena;
+	size_t arena_size;
+	size_t arena_used;
+};
+
+/*
+ * Filesystem access for pm_canon, on host paths. Both return 0 (readlink: the length) or
+ * -errno. kind() stores the S_IFMT bits of host in *type, following a final symlink only when
+ * follow is set. readlink() stores the target NUL-terminated in buf, -ENAMETOOLONG when the
+ * target and its NUL do not fit in size bytes.
+ */
+struct pm_fs_ops {
+	int (*kind)(void *ctx, const char *host, int follow, unsigned int *type);
+	int (*readlink)(void *ctx, const char *host, char *buf, size_t size);
+};
+
+/* An fs-ops table plus its context (the ptrace engine passes the tracee, tests a fake fs). */
+struct pm_fs {
+	const struct pm_fs_ops *ops;
+	void *ctx;
+};
+
+/* pm_table.c */
+/* Empty t; entry strings will be stored in arena (caller-owned, must outlive t). */
+void pm_table_init(struct pm_table *t, char *arena, size_t arena_size);
+/* Add guest -> host with flags; 0, -EINVAL, -ENAMETOOLONG or -ENOSPC (t unchanged on error). */
+int pm_table_add(struct pm_table *t, const char *guest, const char *host, unsigned int flags);
+/* As pm_table_add with explicit lengths; the strings need no NUL. */
+int pm_table_add_n(struct pm_table *t, const char *guest, size_t glen, const char *host,
+		   size_t hlen, unsigned int flags);
+/* Map an absolute guest path to host (caller's buffer); *flags (may be NULL) gets the entry's. */
+int pm_map_guest(const struct pm_table *t, const char *guest, char host[PATH_MAX],
+		 unsigned int *flags);
+/* Map a host path back to the guest path that reaches it; -ENOENT when no guest path does. */
+int pm_map_host(const struct pm_table *t, const char *host, char guest[PATH_MAX],
+		unsigned int *flags);
+
+/* pm_canon.c */
+/* Canonicalise path in the guest view; fill guest and host (caller's buffers); 0 or -errno. */
+int pm_canon(const struct pm_table *t, const struct pm_fs *fs, const char *cwd, const char *path,
+	     unsigned int flags, char guest[PATH_MAX], char host[PATH_MAX]);
+
+/* pm_wire.c */
+/* Serialise t into buf (NUL-terminated); the length without NUL, or -ENOSPC. */
+int pm_wire_encode(const struct pm_table *t, char *buf, size_t size);
+/* Rebuild t from wire, strings copied into arena; 0, -EINVAL (malformed) or -ENOSPC. */
+int pm_wire_decode(struct pm_table *t, char *arena, size_t arena_size, const char *wire);
+
+/* pm_fs.c */
+/* The fs ops made of raw system calls (never the libc wrappers a shim replaces). */
+const struct pm_fs_ops *pm_fs_raw_ops(void);
+
+#endif
