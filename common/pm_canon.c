@@ -182,8 +182,8 @@ static int pm_walk(struct pm_walk *w, unsigned int flags)
 /*
  * Canonicalise path in the guest view of t: relative to cwd (an absolute canonical guest path,
  * ignored and may be NULL for an absolute path), symlinks read on the host side through t and
- * fs (NULL: pm_fs_raw_ops()), absolute targets re-rooted at the guest "/", ".." clamped at "/"
- * and applied after the symlink before it is resolved, at most PM_MAX_SYMLINKS links. The last
+ * fs (NULL: pm_fs_raw_ops()), absolute targets re-rooted at the guest "/", ".." applied to the
+ * directory a preceding symlink led to and clamped at "/", at most PM_MAX_SYMLINKS links. The last
  * component is followed only with PM_FOLLOW or a trailing '/' (which also requires a directory)
  * and may be missing. Fills guest (canonical guest path) and host (its host path), the caller's
  * PATH_MAX buffers. Returns 0 or -errno: -ENOENT (missing intermediate component, empty path or

@@ -45,7 +45,7 @@ static int make_node(const char *base, const char *spec)
 	if (spec[0] == 'd')
 		return mkdir(p, 0755);
 	if (spec[0] == 'l')
-		return symlink(gt + 1, p);
+		return gt ? symlink(gt + 1, p) : -1;
 	fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 	return fd < 0 ? -1 : close(fd);
 }
@@ -299,13 +299,15 @@ static int fake_kind(void *ctx, const char *host, int follow, unsigned int *type
 static int fake_readlink(void *ctx, const char *host, char *buf, size_t size)
 {
 	const struct fake_node *n = fake_find(ctx, host);
+	size_t len;
 
 	if (!n || n->type != S_IFLNK)
 		return n ? -EINVAL : -ENOENT;
-	if (strlen(n->target) + 1 > size)
+	len = strlen(n->target);
+	if (len + 1 > size)
 		return -ENAMETOOLONG;
-	strcpy(buf, n->target);
-	return (int)strlen(n->target);
+	memcpy(buf, n->target, len + 1);
+	return (int)len;
 }
 
 static void test_fake_fs(void)
@@ -544,14 +546,13 @@ int main(void)
 {
 	static char arena[4 * PATH_MAX];
 	struct pm_table t;
-	size_t i;
 
 	if (!ok(make_tree() == 0, "temp tree built in %s", top)) {
 		remove_tree(top);
 		return done();
 	}
 	if (ok(setup_table(&t, arena, sizeof(arena)) == 0, "table built")) {
-		for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 			check_row(&t, &rows[i]);
 		test_too_long(&t);
 	}

@@ -16,18 +16,18 @@ struct spec {
 
 /* The table most rows use: a rootfs, volumes (one shadowing a rootfs dir), identity binds. */
 static const struct spec std_table[] = {
-	{"/", "/c/rootfs", PM_ROOT},
-	{"/data", "/scratch", PM_VOLUME},
-	{"/data/ro", "/srv/ro", PM_VOLUME | PM_RDONLY},
-	{"/proc", "/proc", PM_IDENTITY},
-	{"/dev", "/dev", PM_IDENTITY},
-	{"/etc/resolv.conf", "/etc/resolv.conf", PM_IDENTITY},
-	{"/mnt/home", "/c/rootfs/home", PM_VOLUME}, /* a second way into the rootfs */
-	{"/x", "/first", PM_VOLUME},
-	{"/x", "/second", PM_VOLUME}, /* same guest path: last added wins */
-	{"/a", "/same", PM_VOLUME},
-	{"/b", "/same", PM_VOLUME}, /* same host path: last added wins in reverse */
-	{NULL, NULL, 0},
+    {"/", "/c/rootfs", PM_ROOT},
+    {"/data", "/scratch", PM_VOLUME},
+    {"/data/ro", "/srv/ro", PM_VOLUME | PM_RDONLY},
+    {"/proc", "/proc", PM_IDENTITY},
+    {"/dev", "/dev", PM_IDENTITY},
+    {"/etc/resolv.conf", "/etc/resolv.conf", PM_IDENTITY},
+    {"/mnt/home", "/c/rootfs/home", PM_VOLUME}, /* a second way into the rootfs */
+    {"/x", "/first", PM_VOLUME},
+    {"/x", "/second", PM_VOLUME}, /* same guest path: last added wins */
+    {"/a", "/same", PM_VOLUME},
+    {"/b", "/same", PM_VOLUME}, /* same host path: last added wins in reverse */
+    {NULL, NULL, 0},
 };
 
 static char arena[8192];
@@ -51,47 +51,47 @@ struct map_row {
 };
 
 static const struct map_row guest_rows[] = {
-	{"/", "/c/rootfs", 0, PM_ROOT | PM_MOUNTPOINT},
-	{"/bin/sh", "/c/rootfs/bin/sh", 0, PM_ROOT},
-	{"/data", "/scratch", 0, PM_VOLUME | PM_MOUNTPOINT},
-	{"/data/", "/scratch/", 0, PM_VOLUME | PM_MOUNTPOINT},
-	{"/data/x/y", "/scratch/x/y", 0, PM_VOLUME},
-	{"/database", "/c/rootfs/database", 0, PM_ROOT}, /* prefix only at a '/' boundary */
-	{"/dat", "/c/rootfs/dat", 0, PM_ROOT},
-	{"/data/ro", "/srv/ro", 0, PM_VOLUME | PM_RDONLY | PM_MOUNTPOINT},
-	{"/data/ro/f", "/srv/ro/f", 0, PM_VOLUME | PM_RDONLY},
-	{"/data/rox", "/scratch/rox", 0, PM_VOLUME},
-	{"/proc/self/exe", "/proc/self/exe", 0, PM_IDENTITY},
-	{"/etc/resolv.conf", "/etc/resolv.conf", 0, PM_IDENTITY | PM_MOUNTPOINT},
-	{"/etc/resolv.conf.d", "/c/rootfs/etc/resolv.conf.d", 0, PM_ROOT},
-	{"/etc/hosts", "/c/rootfs/etc/hosts", 0, PM_ROOT},
-	{"/x/f", "/second/f", 0, PM_VOLUME},
-	{"/mnt/home/u", "/c/rootfs/home/u", 0, PM_VOLUME},
-	{"relative", NULL, -EINVAL, 0},
-	{"", NULL, -EINVAL, 0},
+    {"/", "/c/rootfs", 0, PM_ROOT | PM_MOUNTPOINT},
+    {"/bin/sh", "/c/rootfs/bin/sh", 0, PM_ROOT},
+    {"/data", "/scratch", 0, PM_VOLUME | PM_MOUNTPOINT},
+    {"/data/", "/scratch/", 0, PM_VOLUME | PM_MOUNTPOINT},
+    {"/data/x/y", "/scratch/x/y", 0, PM_VOLUME},
+    {"/database", "/c/rootfs/database", 0, PM_ROOT}, /* prefix only at a '/' boundary */
+    {"/dat", "/c/rootfs/dat", 0, PM_ROOT},
+    {"/data/ro", "/srv/ro", 0, PM_VOLUME | PM_RDONLY | PM_MOUNTPOINT},
+    {"/data/ro/f", "/srv/ro/f", 0, PM_VOLUME | PM_RDONLY},
+    {"/data/rox", "/scratch/rox", 0, PM_VOLUME},
+    {"/proc/self/exe", "/proc/self/exe", 0, PM_IDENTITY},
+    {"/etc/resolv.conf", "/etc/resolv.conf", 0, PM_IDENTITY | PM_MOUNTPOINT},
+    {"/etc/resolv.conf.d", "/c/rootfs/etc/resolv.conf.d", 0, PM_ROOT},
+    {"/etc/hosts", "/c/rootfs/etc/hosts", 0, PM_ROOT},
+    {"/x/f", "/second/f", 0, PM_VOLUME},
+    {"/mnt/home/u", "/c/rootfs/home/u", 0, PM_VOLUME},
+    {"relative", NULL, -EINVAL, 0},
+    {"", NULL, -EINVAL, 0},
 };
 
 /* Reverse rows: the longest host prefix whose guest path leads back to the host path. */
 static const struct map_row host_rows[] = {
-	{"/c/rootfs", "/", 0, PM_ROOT | PM_MOUNTPOINT},
-	{"/c/rootfs/bin/sh", "/bin/sh", 0, PM_ROOT},
-	{"/c/rootfsx", NULL, -ENOENT, 0},
-	{"/scratch/x", "/data/x", 0, PM_VOLUME},
-	{"/scratch", "/data", 0, PM_VOLUME | PM_MOUNTPOINT},
-	{"/srv/ro/f", "/data/ro/f", 0, PM_VOLUME | PM_RDONLY},
-	{"/proc/1/cwd", "/proc/1/cwd", 0, PM_IDENTITY},
-	{"/etc/resolv.conf", "/etc/resolv.conf", 0, PM_IDENTITY | PM_MOUNTPOINT},
-	{"/etc/passwd", NULL, -ENOENT, 0}, /* host file outside every entry */
-	{"/usr/bin", NULL, -ENOENT, 0},
-	{"/c/rootfs/home/u", "/mnt/home/u", 0, PM_VOLUME}, /* longest host prefix */
-	{"/c/rootfs/data/x", NULL, -ENOENT, 0},            /* rootfs dir hidden under /data */
-	{"/c/rootfs/proc", NULL, -ENOENT, 0},
-	{"/c/rootfs/data/ro", NULL, -ENOENT, 0},
-	{"/scratch/ro/f", NULL, -ENOENT, 0}, /* volume dir hidden under /data/ro */
-	{"/first/f", NULL, -ENOENT, 0},      /* replaced entry */
-	{"/second/f", "/x/f", 0, PM_VOLUME},
-	{"/same/f", "/b/f", 0, PM_VOLUME},
-	{"relative", NULL, -EINVAL, 0},
+    {"/c/rootfs", "/", 0, PM_ROOT | PM_MOUNTPOINT},
+    {"/c/rootfs/bin/sh", "/bin/sh", 0, PM_ROOT},
+    {"/c/rootfsx", NULL, -ENOENT, 0},
+    {"/scratch/x", "/data/x", 0, PM_VOLUME},
+    {"/scratch", "/data", 0, PM_VOLUME | PM_MOUNTPOINT},
+    {"/srv/ro/f", "/data/ro/f", 0, PM_VOLUME | PM_RDONLY},
+    {"/proc/1/cwd", "/proc/1/cwd", 0, PM_IDENTITY},
+    {"/etc/resolv.conf", "/etc/resolv.conf", 0, PM_IDENTITY | PM_MOUNTPOINT},
+    {"/etc/passwd", NULL, -ENOENT, 0}, /* host file outside every entry */
+    {"/usr/bin", NULL, -ENOENT, 0},
+    {"/c/rootfs/home/u", "/mnt/home/u", 0, PM_VOLUME}, /* longest host prefix */
+    {"/c/rootfs/data/x", NULL, -ENOENT, 0},	       /* rootfs dir hidden under /data */
+    {"/c/rootfs/proc", NULL, -ENOENT, 0},
+    {"/c/rootfs/data/ro", NULL, -ENOENT, 0},
+    {"/scratch/ro/f", NULL, -ENOENT, 0}, /* volume dir hidden under /data/ro */
+    {"/first/f", NULL, -ENOENT, 0},	 /* replaced entry */
+    {"/second/f", "/x/f", 0, PM_VOLUME},
+    {"/same/f", "/b/f", 0, PM_VOLUME},
+    {"relative", NULL, -EINVAL, 0},
 };
 
 static void check_rows(const struct pm_table *t, const struct map_row *rows, size_t n, int host)
@@ -102,7 +102,8 @@ static void check_rows(const struct pm_table *t, const struct map_row *rows, siz
 
 	for (i = 0; i < n; i++) {
 		const struct map_row *w = &rows[i];
-		int r = host ? pm_map_host(t, w->in, out, &flags) : pm_map_guest(t, w->in, out, &flags);
+		int r =
+		    host ? pm_map_host(t, w->in, out, &flags) : pm_map_guest(t, w->in, out, &flags);
 		const char *what = host ? "host->guest" : "guest->host";
 
 		if (!is_int(r, w->err, "%s '%s': result", what, w->in) || r)
@@ -148,23 +149,23 @@ struct add_row {
 };
 
 static const struct add_row add_rows[] = {
-	{"/", "/r/", PM_ROOT, 0, "/", "/r"},
-	{"//", "//r//x//", PM_ROOT, 0, "/", "/r/x"},
-	{"/data/", "/scratch//a/", PM_VOLUME | PM_RDONLY, 0, "/data", "/scratch/a"},
-	{"/proc", "/proc", PM_IDENTITY, 0, "/proc", "/proc"},
-	{"/proc/", "/proc", PM_IDENTITY, 0, "/proc", "/proc"},
-	{"/proc", "/sys", PM_IDENTITY, -EINVAL, NULL, NULL},
-	{"/data", "/r", PM_ROOT, -EINVAL, NULL, NULL},
-	{"data", "/r", PM_VOLUME, -EINVAL, NULL, NULL},
-	{"/data", "r", PM_VOLUME, -EINVAL, NULL, NULL},
-	{"", "/r", PM_VOLUME, -EINVAL, NULL, NULL},
-	{"/a/../b", "/r", PM_VOLUME, -EINVAL, NULL, NULL},
-	{"/a/./b", "/r", PM_VOLUME, -EINVAL, NULL, NULL},
-	{"/a", "/r/..", PM_VOLUME, -EINVAL, NULL, NULL},
-	{"/a", "/r", 0, -EINVAL, NULL, NULL},
-	{"/a", "/r", PM_VOLUME | PM_IDENTITY, -EINVAL, NULL, NULL},
-	{"/a", "/r", PM_VOLUME | PM_MOUNTPOINT, -EINVAL, NULL, NULL},
-	{"/a", "/r", PM_VOLUME | 0x40, -EINVAL, NULL, NULL},
+    {"/", "/r/", PM_ROOT, 0, "/", "/r"},
+    {"//", "//r//x//", PM_ROOT, 0, "/", "/r/x"},
+    {"/data/", "/scratch//a/", PM_VOLUME | PM_RDONLY, 0, "/data", "/scratch/a"},
+    {"/proc", "/proc", PM_IDENTITY, 0, "/proc", "/proc"},
+    {"/proc/", "/proc", PM_IDENTITY, 0, "/proc", "/proc"},
+    {"/proc", "/sys", PM_IDENTITY, -EINVAL, NULL, NULL},
+    {"/data", "/r", PM_ROOT, -EINVAL, NULL, NULL},
+    {"data", "/r", PM_VOLUME, -EINVAL, NULL, NULL},
+    {"/data", "r", PM_VOLUME, -EINVAL, NULL, NULL},
+    {"", "/r", PM_VOLUME, -EINVAL, NULL, NULL},
+    {"/a/../b", "/r", PM_VOLUME, -EINVAL, NULL, NULL},
+    {"/a/./b", "/r", PM_VOLUME, -EINVAL, NULL, NULL},
+    {"/a", "/r/..", PM_VOLUME, -EINVAL, NULL, NULL},
+    {"/a", "/r", 0, -EINVAL, NULL, NULL},
+    {"/a", "/r", PM_VOLUME | PM_IDENTITY, -EINVAL, NULL, NULL},
+    {"/a", "/r", PM_VOLUME | PM_MOUNTPOINT, -EINVAL, NULL, NULL},
+    {"/a", "/r", PM_VOLUME | 0x40, -EINVAL, NULL, NULL},
 };
 
 static void test_add(void)
@@ -221,8 +222,8 @@ static void test_capacity(void)
 /* A guest path that maps to a host path maps back to the same guest path. */
 static void test_round_trip(const struct pm_table *t)
 {
-	static const char *const paths[] = {"/", "/bin", "/data", "/data/ro/x", "/proc/1",
-					    "/x/y", "/b/z", "/mnt/home/u/f"};
+	static const char *const paths[] = {"/",       "/bin", "/data", "/data/ro/x",
+					    "/proc/1", "/x/y", "/b/z",	"/mnt/home/u/f"};
 	char h[PATH_MAX], g[PATH_MAX];
 	size_t i;
 

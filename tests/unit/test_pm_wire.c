@@ -59,9 +59,10 @@ static int same_table(const struct pm_table *a, const struct pm_table *b)
 	if (a->n != b->n)
 		return 0;
 	for (i = 0; i < a->n; i++)
-		if (strcmp(a->ent[i].guest, b->ent[i].guest) ||
-		    strcmp(a->ent[i].host, b->ent[i].host) || a->ent[i].flags != b->ent[i].flags ||
-		    a->by_guest[i] != b->by_guest[i] || a->by_host[i] != b->by_host[i])
+		if (strcmp(a->ent[i].guest, b->ent[i].guest) != 0 ||
+		    strcmp(a->ent[i].host, b->ent[i].host) != 0 ||
+		    a->ent[i].flags != b->ent[i].flags || a->by_guest[i] != b->by_guest[i] ||
+		    a->by_host[i] != b->by_host[i])
 			return 0;
 	return 1;
 }
