@@ -54,7 +54,8 @@ int udc_fail_sys(struct udc_error *e, const char *fmt, ...)
 /* Prefix e->msg with "context: "; returns -e->code. */
 int udc_wrap(struct udc_error *e, const char *fmt, ...)
 {
-	char prefix[256], old[sizeof(e->msg)];
+	char prefix[256];
+	size_t plen, mlen;
 	va_list ap;
 
 	if (!e)
@@ -64,8 +65,18 @@ int udc_wrap(struct udc_error *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
-	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old);
+	plen = strlen(prefix);
+	if (plen + 2 >= sizeof(e->msg))
+		plen = sizeof(e->msg) - 3;
+	mlen = strnlen(e->msg, sizeof(e->msg) - 1);
+	if (plen + 2 + mlen >= sizeof(e->msg))
+		mlen = sizeof(e->msg) - plen - 3;
+	/* shift the old message right, then put "prefix: " in front (truncating at the end) */
+	memmove(e->msg + plen + 2, e->msg, mlen);
+	e->msg[plen + 2 + mlen] = '\0';
+	memcpy(e->msg, prefix, plen);
+	e->msg[plen] = ':';
+	e->msg[plen + 1] = ' ';
 	one_line(e->msg);
 	return -e->code;
 }

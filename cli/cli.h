@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cli.h - the command table, option tables and shared helpers of the udockerc command line. */
+#ifndef UDC_CLI_H
+#define UDC_CLI_H
+
+#include <talloc.h>
+
+#include "common/error.h"
+#include "common/repo.h"
+
+#define CLI_MAX_OPTS 24
+
+enum { CLI_OK = 0, CLI_ERR = 1, CLI_PREP_ERR = 2 };
+
+struct cli_opt {
+	const char *name;  /* long form, "--name" */
+	const char *alias; /* short form, "-n", or NULL */
+	const char *arg;   /* value placeholder ("NAME") when the option takes a value, else NULL */
+	const char *help;
+};
+
+struct cli_ctx {
+	TALLOC_CTX *mem;    /* the root context of this invocation */
+	const char *repo_dir; /* --repo=DIR, or NULL for the default */
+	int quiet, debug;
+	struct repo *repo;  /* opened on first use */
+};
+
+struct cli_args {
+	int set[CLI_MAX_OPTS];           /* how often each option was given */
+	const char *val[CLI_MAX_OPTS];   /* its last value */
+	char **pos;                      /* positional arguments */
+	int npos;
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*run)(struct cli_ctx *c, const struct cli_args *a);
+	const char *usage;   /* "[OPTIONS] IMAGE" */
+	const char *summary; /* one line */
+	const struct cli_opt *opts; /* NULL-terminated by name */
+	int min_pos, max_pos;       /* positional argument counts; max -1: unlimited */
+};
+
+/* cli_opts.c */
+/* Parse argv (after the command name) against cmd's options; stops at the first positional. */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_args *a,
+	      struct udc_error *e);
+/* Index of option name in cmd's table (the opts array), or -1. */
+int cli_opt_index(const struct cli_cmd *cmd, const char *name);
+/* 1 when option name was given. */
+int cli_has(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);
+/* The value of option name, or NULL. */
+const char *cli_val(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);
+/* Print the usage and options of cmd on stdout. */
+void cli_usage(const struct cli_cmd *cmd);
+
+/* cli_util.c */
+/* The repository, opened (and created) on first use; NULL plus e. */
+struct repo *cli_repo(struct cli_ctx *c, struct udc_error *e);
+/* Print "Error: <msg>" on stderr and return CLI_ERR. */
+int cli_fail(const struct udc_error *e);
+/* Print a formatted error line and return CLI_ERR. */
+int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Resolve a container id or name, printing the error; NULL when unknown. */
+char *cli_container(struct cli_ctx *c, const char *id_or_name);
+
+/* The commands, one file each (cmd_<name>.c). */
+extern const struct cli_cmd cmd_import, cmd_images, cmd_create, cmd_ps, cmd_name, cmd_rmname,
+	cmd_rename, cmd_inspect, cmd_protect, cmd_unprotect, cmd_clone, cmd_export, cmd_tag,
+	cmd_rmi, cmd_rm, cmd_verify, cmd_mkrepo, cmd_showconf, cmd_version, cmd_help;
+
+/* main.c */
+/* The command called name, or NULL. */
+const struct cli_cmd *cli_find(const char *name);
+/* Print the general help (command list). */
+void cli_general_help(void);
+
+#define UDOCKERC_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cli_util.c - helpers every command uses: the repository, error printing, lookups. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+/* The repository, opened (and created) on first use. */
+struct repo *cli_repo(struct cli_ctx *c, struct udc_error *e)
+{
+	const char *dir = c->repo_dir;
+
+	if (c->repo)
+		return c->repo;
+	if (!dir && !(dir = repo_default_dir(c->mem, e)))
+		return NULL;
+	c->repo = repo_open(c->mem, dir, e);
+	return c->repo;
+}
+
+/* Print "Error: <msg>" on stderr; returns CLI_ERR. */
+int cli_fail(const struct udc_error *e)
+{
+	fprintf(stderr, "Error: %s\n", e->msg[0] ? e->msg : "unknown failure");
+	return CLI_ERR;
+}
+
+/* Print a formatted error line; returns CLI_ERR. */
+int cli_failf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_ERR;
+}
+
+/* Resolve a container id or name, printing the error; NULL when unknown. */
+char *cli_container(struct cli_ctx *c, const char *id_or_name)
+{
+	struct udc_error e;
+	struct repo *r = cli_repo(c, &e);
+	char *id = r ? repo_container_resolve(c->mem, r, id_or_name, &e) : NULL;
+
+	if (!id)
+		cli_fail(&e);
+	return id;
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* repo_layer.c - the content-addressed layer store: stage, verify, commit, collect. */
+#include "common/repo.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/digest.h"
+#include "common/log.h"
+
+/* Copy fd into the stage as "incoming", hash it, rename it to its digest. */
+int repo_layer_stage_fd(struct repo_stage *st, int fd, const char *what, char hex[65],
+			uint64_t *size, struct udc_error *e)
+{
+	UDC_AUTOCLOSE int out = openat(st->fd, "incoming", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+				       0644);
+	int r;
+
+	if (out < 0)
+		return udc_fail_sys(e, "%s: cannot stage", what);
+	r = digest_copy_fd(fd, out, what, hex, size, e);
+	if (r == 0 && fsync(out) < 0)
+		r = udc_fail_sys(e, "%s: cannot stage", what);
+	if (r == 0 && renameat(st->fd, "incoming", st->fd, hex) < 0)
+		r = udc_fail_sys(e, "%s: cannot stage", what);
+	return r;
+}
+
+/* Stage the file at path without copying when it can be hard-linked; else copy it. */
+int repo_layer_stage_path(struct repo_stage *st, const char *path, char hex[65], uint64_t *size,
+			  struct udc_error *e)
+{
+	UDC_AUTOCLOSE int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	int r;
+
+	if (fd < 0)
+		return udc_fail_sys(e, "%s", path);
+	if (fstat(fd, &sb) < 0)
+		return udc_fail_sys(e, "%s", path);
+	if (!S_ISREG(sb.st_mode))
+		return repo_layer_stage_fd(st, fd, path, hex, size, e);
+	if (linkat(AT_FDCWD, path, st->fd, "incoming", 0) < 0)
+		return repo_layer_stage_fd(st, fd, path, hex, size, e);
+	r = digest_copy_fd(fd, -1, path, hex, size, e);
+	if (r == 0 && renameat(st->fd, "incoming", st->fd, hex) < 0)
+		r = udc_fail_sys(e, "%s: cannot stage", path);
+	return r;
+}
+
+/* Move a staged blob into layers/; an existing copy is kept. Caller holds META. */
+int repo_layer_commit(struct repo_stage *st, const char *hex, struct udc_error *e)
+{
+	char dst[80];
+
+	snprintf(dst, sizeof(dst), "layers/%s", hex);
+	if (faccessat(st->repo->fd, dst, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0;
+	if (renameat(st->fd, hex, st->repo->fd, dst) < 0)
+		return udc_fail_sys(e, "layer sha256:%s: cannot store", hex);
+	return 0;
+}
+
+/* Path of layers/<hex>, child of mem_ctx. */
+char *repo_layer_path(TALLOC_CTX *mem_ctx, struct repo *r, const char *hex)
+{
+	return talloc_asprintf(mem_ctx, "%s/layers/%s", r->dir, hex);
+}
+
+/* Recompute the digest of layers/<hex>: 0 when it matches its name. */
+int repo_layer_verify(struct repo *r, const char *hex, uint64_t *size, struct udc_error *e)
+{
+	char got[65], name[80];
+	UDC_AUTOCLOSE int dfd = openat(r->fd, "layers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	snprintf(name, sizeof(name), "sha256:%s", hex);
+	if (dfd < 0)
+		return udc_fail_sys(e, "layer %s", name);
+	if (digest_file_at(dfd, hex, got, size, e) < 0) {
+		if (e->code == ENOENT)
+			return udc_fail(e, ENOENT, "layer %s: missing from the repository", name);
+		return udc_wrap(e, "layer %s", name);
+	}
+	if (strcmp(got, hex) != 0)
+		return udc_fail(e, EBADMSG, "layer %s: digest mismatch (got sha256:%s)", name, got);
+	return 0;
+}
+
+/* 1 when some image record lists layer hex. */
+static int layer_in_use(struct repo *r, const char *hex, char **refs, size_t n)
+{
+	char want[80];
+
+	snprintf(want, sizeof(want), "sha256:%s", hex);
+	for (size_t i = 0; i < n; i++) {
+		struct udc_error e;
+		json_t *img = repo_image_get(refs, r, refs[i], &e), *l;
+		size_t k;
+
+		if (!img)
+			return 1; /* unreadable record: keep everything, never guess */
+		json_array_foreach(json_object_get(img, "layers"), k, l)
+			if (!strcmp(json_string_value(json_object_get(l, "digest")) ?: "", want))
+				return 1;
+	}
+	return 0;
+}
+
+/* Delete every layer no image references. Caller holds LAYERS_EXCL and META. */
+int repo_layer_gc(struct repo *r, struct udc_error *e)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	size_t n;
+	char **refs = repo_image_list(tmp, r, &n, e);
+	int dfd = openat(r->fd, "layers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *de;
+
+	if (!refs || !d) {
+		if (dfd >= 0 && !d)
+			close(dfd);
+		talloc_free(tmp);
+		return refs ? udc_fail_sys(e, "repository %s: layers", r->dir) : -e->code;
+	}
+	while ((de = readdir(d))) {
+		if (!digest_hex_valid(de->d_name) || layer_in_use(r, de->d_name, refs, n))
+			continue;
+		udc_log(UDC_LOG_INF, "removing layer: sha256:%s", de->d_name);
+		if (unlinkat(dfd, de->d_name, 0) < 0)
+			udc_log(UDC_LOG_WRN, "layer sha256:%s: %s", de->d_name, strerror(errno));
+	}
+	closedir(d);
+	talloc_free(tmp);
+	return 0;
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* repo_open.c - open and lay out the repository; locks and staging directories. */
+#include "common/repo.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fs_tree.h"
+#include "common/log.h"
+#include "common/own.h"
+
+static const char *const repo_subdirs[] = { "layers", "images", "containers", "names", "tmp" };
+static const char *const repo_lockfiles[] = { ".layers.lock", ".meta.lock" };
+
+/* mkdir -p for an absolute path; 0 / -errno with e naming the directory. */
+static int mkdir_p(const char *dir, struct udc_error *e)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(buf))
+		return udc_fail(e, ENAMETOOLONG, "%s: path too long", dir);
+	memcpy(buf, dir, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return udc_fail_sys(e, "cannot create repository %s", buf);
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return udc_fail_sys(e, "cannot create repository %s", buf);
+	return 0;
+}
+
+/* Create whatever part of the layout is missing. */
+static int repo_layout(struct repo *r, struct udc_error *e)
+{
+	for (size_t i = 0; i < sizeof(repo_subdirs) / sizeof(*repo_subdirs); i++)
+		if (mkdirat(r->fd, repo_subdirs[i], 0755) < 0 && errno != EEXIST)
+			return udc_fail_sys(e, "repository %s: cannot create %s", r->dir,
+					    repo_subdirs[i]);
+	for (size_t i = 0; i < sizeof(repo_lockfiles) / sizeof(*repo_lockfiles); i++) {
+		int fd = openat(r->fd, repo_lockfiles[i], O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+
+		if (fd < 0)
+			return udc_fail_sys(e, "repository %s: cannot create %s", r->dir,
+					    repo_lockfiles[i]);
+		close(fd);
+	}
+	return 0;
+}
+
+/* Open (creating when missing) the repository at dir; child of mem_ctx. */
+struct repo *repo_open(TALLOC_CTX *mem_ctx, const char *dir, struct udc_error *e)
+{
+	struct repo *r = talloc_zero(mem_ctx, struct repo);
+	char *abs;
+
+	if (!r || mkdir_p(dir, e) < 0)
+		goto fail;
+	abs = realpath(dir, NULL);
+	if (!abs) {
+		udc_fail_sys(e, "repository %s", dir);
+		goto fail;
+	}
+	r->dir = own_str(r, abs);
+	r->fd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->fd < 0) {
+		udc_fail_sys(e, "repository %s", r->dir);
+		goto fail;
+	}
+	if (!own_fd(r, r->fd) || repo_layout(r, e) < 0)
+		goto fail;
+	repo_gc_stages(r);
+	return r;
+fail:
+	if (!r)
+		udc_fail(e, ENOMEM, "out of memory");
+	talloc_free(r);
+	return NULL;
+}
+
+/* $UDOCKERC_DIR, else $HOME/.udockerc; child of mem_ctx. */
+char *repo_default_dir(TALLOC_CTX *mem_ctx, struct udc_error *e)
+{
+	const char *d = getenv("UDOCKERC_DIR");
+	const char *home = getenv("HOME");
+
+	if (d && *d)
+		return talloc_strdup(mem_ctx, d);
+	if (!home || !*home) {
+		udc_fail(e, ENOENT, "cannot find the repository: neither UDOCKERC_DIR nor HOME set");
+		return NULL;
+	}
+	return talloc_asprintf(mem_ctx, "%s/.udockerc", home);
+}
+
+/* Take a lock of the given kind; freeing the returned handle releases it. */
+void *repo_lock(TALLOC_CTX *mem_ctx, struct repo *r, enum repo_lock_kind kind,
+		struct udc_error *e)
+{
+	const char *file = kind == REPO_LOCK_META ? ".meta.lock" : ".layers.lock";
+	int op = kind == REPO_LOCK_LAYERS_SHARED ? LOCK_SH : LOCK_EX;
+	int fd = openat(r->fd, file, O_RDONLY | O_CLOEXEC);
+	int *h;
+
+	if (fd < 0) {
+		udc_fail_sys(e, "repository %s: lock %s", r->dir, file);
+		return NULL;
+	}
+	while (flock(fd, op) < 0) {
+		if (errno != EINTR) {
+			udc_fail_sys(e, "repository %s: lock %s", r->dir, file);
+			close(fd);
+			return NULL;
+		}
+	}
+	h = own_fd(mem_ctx, fd);
+	if (!h)
+		udc_fail(e, ENOMEM, "out of memory");
+	return h;
+}
+
+static int stage_destructor(struct repo_stage *st)
+{
+	struct udc_error e;
+
+	if (fs_rmtree_at(st->repo->fd, st->name, &e) < 0 && e.code != ENOENT)
+		udc_log(UDC_LOG_WRN, "%s", e.msg);
+	if (st->fd >= 0)
+		close(st->fd);
+	return 0;
+}
+
+/* mkdtemp + open + flock of a new stage, under META so that no collector sees it unlocked. */
+static int stage_create(struct repo_stage *st, char *path, struct udc_error *e)
+{
+	void *lock = repo_lock(NULL, st->repo, REPO_LOCK_META, e);
+	int ret = lock ? 0 : -e->code;
+
+	if (ret == 0 && !mkdtemp(path))
+		ret = udc_fail_sys(e, "repository %s: cannot create a staging directory",
+				   st->repo->dir);
+	if (ret == 0)
+		st->name = talloc_strdup(st, path + strlen(st->repo->dir) + 1);
+	if (ret == 0 && !st->name)
+		ret = udc_fail(e, ENOMEM, "out of memory");
+	if (ret == 0)
+		talloc_set_destructor(st, stage_destructor);
+	if (ret == 0)
+		st->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ret == 0 && (st->fd < 0 || flock(st->fd, LOCK_EX) < 0))
+		ret = udc_fail_sys(e, "repository %s: staging directory %s", st->repo->dir,
+				   st->name);
+	talloc_free(lock);
+	return ret;
+}
+
+/* A new private staging directory tmp/stage-XXXXXX, flock'ed; freeing it removes it. */
+struct repo_stage *repo_stage_new(TALLOC_CTX *mem_ctx, struct repo *r, struct udc_error *e)
+{
+	struct repo_stage *st = talloc_zero(mem_ctx, struct repo_stage);
+	char *path = st ? talloc_asprintf(st, "%s/tmp/stage-XXXXXX", r->dir) : NULL;
+
+	if (!path) {
+		talloc_free(st);
+		udc_fail(e, ENOMEM, "out of memory");
+		return NULL;
+	}
+	st->repo = r;
+	st->fd = -1;
+	if (stage_create(st, path, e) < 0) {
+		talloc_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Claim every abandoned stage (flock free) under META; returns their fds, -1 terminated. */
+static int *gc_claim(TALLOC_CTX *mem_ctx, struct repo *r, int tmpfd, char ***names)
+{
+	void *lock = repo_lock(mem_ctx, r, REPO_LOCK_META, NULL);
+	DIR *d = lock ? fdopendir(dup(tmpfd)) : NULL;
+	int *fds = talloc_array(mem_ctx, int, 1);
+	size_t n = 0;
+	struct dirent *de;
+
+	*names = talloc_array(mem_ctx, char *, 1);
+	while (d && fds && *names && (de = readdir(d))) {
+		int fd;
+
+		if (strncmp(de->d_name, "stage-", 6) != 0)
+			continue;
+		fd = openat(tmpfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		fds = talloc_realloc(mem_ctx, fds, int, n + 2);
+		*names = talloc_realloc(mem_ctx, *names, char *, n + 2);
+		(*names)[n] = talloc_strdup(*names, de->d_name);
+		fds[n++] = fd;
+	}
+	if (d)
+		closedir(d);
+	if (fds)
+		fds[n] = -1;
+	talloc_free(lock);
+	return fds;
+}
+
+/* Remove the stages left by processes that died (their flock is free). The claim happens
+ * under META (a stage is created and locked under META too); the removal after it. */
+void repo_gc_stages(struct repo *r)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	UDC_AUTOCLOSE int tmpfd = openat(r->fd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char **names = NULL;
+	int *fds = tmpfd >= 0 ? gc_claim(tmp, r, tmpfd, &names) : NULL;
+	struct udc_error e;
+
+	for (size_t i = 0; fds && fds[i] >= 0; i++) {
+		udc_log(UDC_LOG_DBG, "removing abandoned %s/tmp/%s", r->dir, names[i]);
+		if (fs_rmtree_at(tmpfd, names[i], &e) < 0 && e.code != ENOENT)
+			udc_log(UDC_LOG_WRN, "%s", e.msg);
+		close(fds[i]);
+	}
+	talloc_free(tmp);
+}
