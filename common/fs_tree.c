@@ -37,8 +37,8 @@ static int ino_cmp(const struct ino_rec *r, dev_t dev, ino_t ino)
 	return 0;
 }
 
-/* Index of (dev, ino) in s, or of where it would be inserted; *found tells which. */
-static size_t ino_find(const struct ino_set *s, dev_t dev, ino_t ino, int *found)
+/* The record of (dev, ino) in s, or NULL with *pos set to where it belongs. */
+static struct ino_rec *ino_find(const struct ino_set *s, dev_t dev, ino_t ino, size_t *pos)
 {
 	size_t lo = 0, hi = s->n;
 
@@ -46,17 +46,15 @@ static size_t ino_find(const struct ino_set *s, dev_t dev, ino_t ino, int *found
 		size_t mid = lo + (hi - lo) / 2;
 		int c = ino_cmp(&s->recs[mid], dev, ino);
 
-		if (c == 0) {
-			*found = 1;
-			return mid;
-		}
+		if (c == 0)
+			return &s->recs[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	*found = 0;
-	return lo;
+	*pos = lo;
+	return NULL;
 }
 
 /* Insert (dev, ino) with a copy of path (may be NULL) at index i; 0 or -ENOMEM. */
@@ -72,7 +70,8 @@ static int ino_insert(TALLOC_CTX *ctx, struct ino_set *s, size_t i, const struct
 		s->recs = r;
 		s->cap = cap;
 	}
-	memmove(&s->recs[i + 1], &s->recs[i], (s->n - i) * sizeof(*s->recs));
+	if (i < s->n)
+		memmove(&s->recs[i + 1], &s->recs[i], (s->n - i) * sizeof(*s->recs));
 	s->recs[i] = (struct ino_rec){ .dev = st->st_dev, .ino = st->st_ino, .path = NULL };
 	s->n++;
 	if (path && !(s->recs[i].path = talloc_strdup(ctx, path)))
@@ -86,7 +85,8 @@ static int ino_insert(TALLOC_CTX *ctx, struct ino_set *s, size_t i, const struct
 static int names_add(TALLOC_CTX *ctx, char ***names, size_t *n, const char *name)
 {
 	if (*n + 2 > talloc_array_length(*names)) {
-		char **bigger = talloc_realloc(ctx, *names, char *, 2 * talloc_array_length(*names));
+		size_t cap = 2 * talloc_array_length(*names);
+		char **bigger = talloc_realloc(ctx, *names, char *, cap);
 
 		if (!bigger)
 			return -ENOMEM;
@@ -119,7 +119,7 @@ char **fs_dir_names(TALLOC_CTX *mem_ctx, int fd, const char *rel, struct udc_err
 		return talloc_free(names), NULL;
 	}
 	while (r == 0 && (errno = 0, d = readdir(dir)))
-		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0)
 			r = names_add(mem_ctx, &names, &n, d->d_name);
 	if (r < 0)
 		udc_fail(e, ENOMEM, "list '%s': out of memory", rel);
@@ -253,17 +253,19 @@ static int copy_meta_fd(struct copy_ctx *c, int fd, const char *drel, const stru
 static int copy_bytes(int sfd, int dfd, const char *drel, struct udc_error *e)
 {
 	char buf[65536];
-	ssize_t n, w;
+	ssize_t n, w, off;
 
 	while ((n = read(sfd, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return udc_fail_sys(e, "read source of '%s'", drel);
-		for (ssize_t off = 0; off < n; off += w > 0 ? w : 0) {
+		for (off = 0; off < n;) {
 			w = write(dfd, buf + off, n - off);
 			if (w < 0 && errno != EINTR)
 				return udc_fail_sys(e, "write '%s'", drel);
+			if (w > 0)
+				off += w;
 		}
 	}
 	return 0;
@@ -293,12 +295,13 @@ static int copy_linked_file(struct copy_ctx *c, int sdir, const char *sname, int
 			    const char *dname, const char *drel, const struct stat *st,
 			    struct udc_error *e)
 {
-	int found, r;
-	size_t i = ino_find(&c->ino, st->st_dev, st->st_ino, &found);
+	struct ino_rec *first;
+	size_t i = 0;
+	int r;
 
-	if (found) {
-		if (linkat(c->dtop, c->ino.recs[i].path, ddir, dname, 0) < 0)
-			return udc_fail_sys(e, "link '%s' to '%s'", drel, c->ino.recs[i].path);
+	if ((first = ino_find(&c->ino, st->st_dev, st->st_ino, &i))) {
+		if (linkat(c->dtop, first->path, ddir, dname, 0) < 0)
+			return udc_fail_sys(e, "link '%s' to '%s'", drel, first->path);
 		return 0;
 	}
 	r = copy_file(c, sdir, sname, ddir, dname, drel, st, e);
@@ -464,14 +467,12 @@ static int size_entry(TALLOC_CTX *ctx, struct ino_set *seen, int dirfd, const ch
 		      const char *rel, unsigned long long *bytes, struct udc_error *e)
 {
 	struct stat st;
-	size_t i;
-	int found;
+	size_t i = 0;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return udc_fail_sys(e, "stat '%s'", rel);
 	if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
-		i = ino_find(seen, st.st_dev, st.st_ino, &found);
-		if (found)
+		if (ino_find(seen, st.st_dev, st.st_ino, &i))
 			return 0;
 		if (ino_insert(ctx, seen, i, &st, NULL) < 0)
 			return udc_fail(e, ENOMEM, "'%s': out of memory", rel);

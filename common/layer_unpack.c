@@ -69,7 +69,7 @@ static size_t strmap_slot(const struct strmap *m, const char *key)
 {
 	size_t i = str_hash(key) & (m->cap - 1);
 
-	while (m->keys[i] && strcmp(m->keys[i], key))
+	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -576,7 +576,7 @@ static int put_hardlink(struct layer_run *r, int dirfd, const char *leaf, struct
 				ret == -EINVAL ? "'..' component refused"
 				: ret < 0      ? "path too long"
 					       : "is the root");
-	if ((ret = resolve_parent(r->u, trel, 0, tleaf, &tdir, e)) < 0)
+	if (resolve_parent(r->u, trel, 0, tleaf, &tdir, e) < 0)
 		return udc_wrap(e, "hard link target '%s'", target);
 	if (fstatat(tdir, tleaf, &tst, AT_SYMLINK_NOFOLLOW) < 0)
 		return udc_fail_sys(e, "hard link target '%s'", target);
@@ -770,8 +770,8 @@ static int apply_entries(struct layer_run *r, struct udc_error *e)
 
 	while ((ret = archive_read_next_header(r->a, &r->ent)) != ARCHIVE_EOF) {
 		if (ret == ARCHIVE_WARN)
-			udc_log(UDC_LOG_DBG, "layer %s: %s", r->label,
-				archive_error_string(r->a));
+			udc_log(UDC_LOG_DBG, "layer %s: warning: %s", r->label,
+				archive_error_string(r->a) ?: "?");
 		else if (ret != ARCHIVE_OK)
 			return archive_fail(r, e), udc_wrap(e, "layer %s", r->label);
 		if ((ret = apply_entry(r, e)) < 0)
@@ -925,7 +925,7 @@ int layer_unpacker_finish(struct layer_unpacker *u, struct udc_error *e)
 	for (size_t i = 0; i < u->dirs->cap; i++)
 		if (u->dirs->keys[i])
 			recs[n++] = u->dirs->vals[i];
-	qsort(recs, n, sizeof(*recs), dir_rec_cmp);
+	qsort(recs, n, sizeof(struct dir_rec *), dir_rec_cmp);
 	for (size_t i = 0; i < n && ret == 0; i++)
 		ret = apply_dir_rec(u, recs[i], e);
 	talloc_free(recs);

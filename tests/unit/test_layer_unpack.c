@@ -388,7 +388,8 @@ static void test_modes(void)
 	tb_file(&t2, "ro/b", 0644, "b");
 	tb_file(&t2, "none/sub/b", 0644, "b");
 	is_int(UNPACK(0, &e, tb_close(&t1), tb_close(&t2)), 0, "read-only directory layers");
-	ok(exists("ro/a") && exists("ro/b"), "0555 directory received same- and later-layer entries");
+	ok(exists("ro/a") && exists("ro/b"),
+	   "0555 directory received same- and later-layer entries");
 	is_int(mode_of("ro") & 07777, 0555, "0555 applied at the end");
 	is_int(mode_of("none") & 07777, 0000, "0000 applied at the end");
 	fchmodat(root_fd, "none", 0700, 0); /* as a non-root user, to look inside */
