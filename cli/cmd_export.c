@@ -63,8 +63,12 @@ static int run(struct cli_ctx *c, const struct cli_args *a)
 		return cli_fail(&e);
 	if (!what || (!to_stdout && a->npos > 1))
 		return cli_failf("export: usage: udockerc export %s", cmd_export.usage);
-	if (!to_stdout && (!out || !*out))
-		return cli_failf("export: no output file (use -o FILE, or - for stdout)");
+	if (!to_stdout && !out)
+		to_stdout = 1; /* udocker: export CONTAINER writes to stdout */
+	if (to_stdout && isatty(STDOUT_FILENO))
+		return cli_failf("export: refusing to write a tarball to a terminal (use -o FILE)");
+	if (out && !*out)
+		return cli_failf("export: empty output file name");
 	if (!(id = cli_container(c, what)))
 		return CLI_ERR;
 	dir = cli_has(&cmd_export, a, "--clone")

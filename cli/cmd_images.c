@@ -8,6 +8,8 @@
 
 static const struct cli_opt opts[] = {
 	{ "-l", NULL, NULL, "also list each image's layers and their sizes" },
+	{ "--no-trunc", NULL, NULL, "accepted for udocker compatibility (nothing is truncated)" },
+	{ "--all", NULL, NULL, "accepted for udocker compatibility (all images are listed)" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -189,7 +189,8 @@ static int run(struct cli_ctx *c, const struct cli_args *a)
 	if (clone)
 		ret = import_clone(st, a->pos[0], name, &e);
 	else if (tocont)
-		ret = import_container(c, st, a->pos[0], a->npos > 1 ? a->pos[1] : a->pos[0], name,
+		ret = import_container(c, st, a->pos[0], a->npos > 1 ? a->pos[1] : "IMPORTED:unknown",
+				       name,
 				       &e);
 	else if (a->npos < 2)
 		return cli_failf("import: missing image name: usage: udockerc import %s",

@@ -8,11 +8,11 @@
 #include "common/log.h"
 
 static const struct cli_opt opts[] = {
-	{ "-f", NULL, NULL, "remove even if the image is protected" },
+	{ "-f", NULL, NULL, "accepted for udocker compatibility (protection still holds)" },
 	{ NULL, NULL, NULL, NULL },
 };
 
-static int rmi(struct repo *r, const char *image, int force, struct udc_error *e)
+static int rmi(struct repo *r, const char *image, struct udc_error *e)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct img_ref *ref = img_ref_parse(tmp, image, e);
@@ -22,7 +22,7 @@ static int rmi(struct repo *r, const char *image, int force, struct udc_error *e
 	json_t *img = l2 ? repo_image_get(tmp, r, s, e) : NULL;
 	int ret = img ? 0 : -e->code;
 
-	if (ret == 0 && !force && json_is_true(json_object_get(img, "protected")))
+	if (ret == 0 && json_is_true(json_object_get(img, "protected")))
 		ret = udc_fail(e, EPERM, "image is protected: %s", s);
 	if (ret == 0)
 		ret = repo_image_del(r, s, e);
@@ -39,7 +39,7 @@ static int run(struct cli_ctx *c, const struct cli_args *a)
 	struct udc_error e = { 0 };
 	struct repo *r = cli_repo(c, &e);
 
-	if (!r || rmi(r, a->pos[0], cli_has(&cmd_rmi, a, "-f"), &e) < 0)
+	if (!r || rmi(r, a->pos[0], &e) < 0)
 		return cli_fail(&e);
 	return CLI_OK;
 }
