@@ -6,7 +6,8 @@
 #include "common/error.h"
 
 /* Read the whole tarball at path (plain, gzip or zstd): 0 when it is a complete tar archive
- * whose entry names and hard-link targets all stay inside the root; else -errno and a message
+ * whose entry names and hard-link targets have no ".." component (the
+ * unpacker refuses those); else -errno and a message
  * naming label (and the entry). Symlinks are not judged here: the unpacker contains them. */
 int layer_scan(const char *path, const char *label, struct udc_error *e);
 
