@@ -45,8 +45,15 @@ void *repo_lock(TALLOC_CTX *mem_ctx, struct repo *r, enum repo_lock_kind kind,
 		struct udc_error *e);
 /* A new private staging directory under tmp/; freeing it removes whatever is left in it. */
 struct repo_stage *repo_stage_new(TALLOC_CTX *mem_ctx, struct repo *r, struct udc_error *e);
-/* Remove the stages of dead processes (those whose flock is free). */
+/* Remove the stages left by processes that died (their flock is free). */
 void repo_gc_stages(struct repo *r);
+/* Maps a directory entry to the list item it stands for (a child of list), or NULL to skip. */
+typedef char *(*repo_list_map_fn)(char **list, struct repo *r, const char *entry,
+				  const void *arg);
+/* The entries of the repository subdirectory sub, mapped by map, sorted; children of mem_ctx.
+ * *n receives the count; the array is NULL-terminated. NULL plus e on failure. */
+char **repo_list(TALLOC_CTX *mem_ctx, struct repo *r, const char *sub, repo_list_map_fn map,
+		 const void *arg, size_t *n, struct udc_error *e);
 
 /* repo_json.c */
 /* Write j to name under dirfd atomically (temporary file, fsync, rename). 0 / -errno. */

@@ -2,7 +2,6 @@
 /* repo_container.c - containers: an unpacked ROOT plus container.json, built in a stage. */
 #include "common/repo.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -109,39 +108,18 @@ int repo_container_put(struct repo *r, const char *id, json_t *rec, struct udc_e
 	return repo_json_write_at(r->fd, p, rec, e) < 0 ? udc_wrap(e, "container %s", id) : 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* The entry itself when it is a complete container. */
+static char *container_if_complete(char **list, struct repo *r, const char *entry,
+				   const void *arg)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	(void)arg;
+	return container_exists(r, entry) ? talloc_strdup(list, entry) : NULL;
 }
 
 /* Every container id, sorted, children of mem_ctx. */
 char **repo_container_list(TALLOC_CTX *mem_ctx, struct repo *r, size_t *n, struct udc_error *e)
 {
-	int dfd = openat(r->fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	char **list = talloc_array(mem_ctx, char *, 1);
-	struct dirent *de;
-
-	*n = 0;
-	if (!d || !list) {
-		if (dfd >= 0 && !d)
-			close(dfd);
-		if (d)
-			closedir(d);
-		talloc_free(list);
-		udc_fail_sys(e, "repository %s: containers", r->dir);
-		return NULL;
-	}
-	while ((de = readdir(d))) {
-		if (!container_exists(r, de->d_name))
-			continue;
-		list = talloc_realloc(mem_ctx, list, char *, *n + 2);
-		list[(*n)++] = talloc_strdup(list, de->d_name);
-	}
-	closedir(d);
-	list[*n] = NULL;
-	qsort(list, *n, sizeof(*list), cmp_str);
-	return list;
+	return repo_list(mem_ctx, r, "containers", container_if_complete, NULL, n, e);
 }
 
 /* Path of containers/<id>/ROOT, child of mem_ctx. */

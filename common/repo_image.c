@@ -2,7 +2,6 @@
 /* repo_image.c - image records: images/<name:tag with '/' as %2F>.json. */
 #include "common/repo.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,14 +22,16 @@ static char *image_file(TALLOC_CTX *mem_ctx, const char *ref)
 }
 
 /* The inverse of image_file for a directory entry name; NULL when it is not a record. */
-static char *image_ref_of(TALLOC_CTX *mem_ctx, const char *file)
+static char *image_ref_of(char **list, struct repo *r, const char *file, const void *arg)
 {
 	size_t n = strlen(file);
 	char *s;
 
+	(void)r;
+	(void)arg;
 	if (n <= 5 || strcmp(file + n - 5, ".json") != 0)
 		return NULL;
-	s = talloc_strndup(mem_ctx, file, n - 5);
+	s = talloc_strndup(list, file, n - 5);
 	for (char *p; s && (p = strstr(s, "%2F"));)
 		memmove(p + 1, p + 3, strlen(p + 3) + 1), *p = '/';
 	return s;
@@ -88,41 +89,10 @@ int repo_image_del(struct repo *r, const char *ref, struct udc_error *e)
 	return ret;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Sorted "name:tag" list of every image, children of mem_ctx. */
 char **repo_image_list(TALLOC_CTX *mem_ctx, struct repo *r, size_t *n, struct udc_error *e)
 {
-	int dfd = openat(r->fd, "images", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	char **list = talloc_array(mem_ctx, char *, 1);
-	struct dirent *de;
-
-	*n = 0;
-	if (!d || !list) {
-		if (dfd >= 0 && !d)
-			close(dfd);
-		if (d)
-			closedir(d);
-		talloc_free(list);
-		udc_fail_sys(e, "repository %s: images", r->dir);
-		return NULL;
-	}
-	while ((de = readdir(d))) {
-		char *ref = image_ref_of(list, de->d_name);
-
-		if (!ref)
-			continue;
-		list = talloc_realloc(mem_ctx, list, char *, *n + 2);
-		list[(*n)++] = ref;
-	}
-	closedir(d);
-	list[*n] = NULL;
-	qsort(list, *n, sizeof(*list), cmp_str);
-	return list;
+	return repo_list(mem_ctx, r, "images", image_ref_of, NULL, n, e);
 }
 
 /* UTC time in RFC 3339, as Docker writes "created". */

@@ -2,7 +2,6 @@
 /* repo_layer.c - the content-addressed layer store: stage, verify, commit, collect. */
 #include "common/repo.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,50 +89,61 @@ int repo_layer_verify(struct repo *r, const char *hex, uint64_t *size, struct ud
 	return 0;
 }
 
-/* 1 when some image record lists layer hex. */
-static int layer_in_use(struct repo *r, const char *hex, char **refs, size_t n)
+/* Every "sha256:..." some image record lists, NULL-terminated, children of mem_ctx. An
+ * unreadable record is an error: never delete a layer on a guess. */
+static const char **used_layers(TALLOC_CTX *mem_ctx, struct repo *r, struct udc_error *e)
 {
-	char want[80];
+	size_t nrefs, n = 0;
+	char **refs = repo_image_list(mem_ctx, r, &nrefs, e);
+	const char **used = talloc_array(mem_ctx, const char *, 1);
 
-	snprintf(want, sizeof(want), "sha256:%s", hex);
-	for (size_t i = 0; i < n; i++) {
-		struct udc_error e;
-		json_t *img = repo_image_get(refs, r, refs[i], &e), *l;
+	for (size_t i = 0; refs && used && i < nrefs; i++) {
+		json_t *img = repo_image_get(mem_ctx, r, refs[i], e), *l;
 		size_t k;
 
 		if (!img)
-			return 1; /* unreadable record: keep everything, never guess */
-		json_array_foreach(json_object_get(img, "layers"), k, l)
-			if (!strcmp(json_string_value(json_object_get(l, "digest")) ?: "", want))
-				return 1;
+			return NULL;
+		json_array_foreach(json_object_get(img, "layers"), k, l) {
+			used = talloc_realloc(mem_ctx, used, const char *, n + 2);
+			if (!used)
+				break;
+			used[n++] = json_string_value(json_object_get(l, "digest")) ?: "";
+		}
 	}
-	return 0;
+	if (!used)
+		udc_fail(e, ENOMEM, "out of memory");
+	else
+		used[n] = NULL;
+	return refs ? used : NULL;
+}
+
+/* The entry itself when it is a layer no image uses (arg: the used_layers list). */
+static char *unused_layer(char **list, struct repo *r, const char *entry, const void *arg)
+{
+	(void)r;
+	if (!digest_hex_valid(entry))
+		return NULL;
+	for (const char *const *u = arg; *u; u++)
+		if (!strncmp(*u, "sha256:", 7) && !strcmp(*u + 7, entry))
+			return NULL;
+	return talloc_strdup(list, entry);
 }
 
 /* Delete every layer no image references. Caller holds LAYERS_EXCL and META. */
 int repo_layer_gc(struct repo *r, struct udc_error *e)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	size_t n;
-	char **refs = repo_image_list(tmp, r, &n, e);
-	int dfd = openat(r->fd, "layers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	struct dirent *de;
+	const char **used = used_layers(tmp, r, e);
+	size_t n = 0;
+	char **unused = used ? repo_list(tmp, r, "layers", unused_layer, used, &n, e) : NULL;
+	char rel[80];
 
-	if (!refs || !d) {
-		if (dfd >= 0 && !d)
-			close(dfd);
-		talloc_free(tmp);
-		return refs ? udc_fail_sys(e, "repository %s: layers", r->dir) : -e->code;
+	for (size_t i = 0; unused && i < n; i++) {
+		udc_log(UDC_LOG_INF, "removing layer: sha256:%s", unused[i]);
+		snprintf(rel, sizeof(rel), "layers/%s", unused[i]);
+		if (unlinkat(r->fd, rel, 0) < 0)
+			udc_log(UDC_LOG_WRN, "layer sha256:%s: %s", unused[i], strerror(errno));
 	}
-	while ((de = readdir(d))) {
-		if (!digest_hex_valid(de->d_name) || layer_in_use(r, de->d_name, refs, n))
-			continue;
-		udc_log(UDC_LOG_INF, "removing layer: sha256:%s", de->d_name);
-		if (unlinkat(dfd, de->d_name, 0) < 0)
-			udc_log(UDC_LOG_WRN, "layer sha256:%s: %s", de->d_name, strerror(errno));
-	}
-	closedir(d);
 	talloc_free(tmp);
-	return 0;
+	return unused ? 0 : -e->code;
 }

@@ -2,7 +2,6 @@
 /* repo_name.c - container names: names/<name> is a symlink to ../containers/<id>. */
 #include "common/repo.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -55,52 +54,25 @@ int repo_name_del(struct repo *r, const char *name, struct udc_error *e)
 	return udc_fail_sys(e, "container name %s", name);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* The name itself when names/<name> points at container id (arg). */
+static char *name_if_points_to(char **list, struct repo *r, const char *name, const void *arg)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* 1 when names/<name> points at container id. */
-static int name_points_to(int namesfd, const char *name, const char *id)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlinkat(namesfd, name, buf, sizeof(buf) - 1);
+	char buf[PATH_MAX], link[PATH_MAX];
 	const char *base;
+	ssize_t n;
 
+	snprintf(link, sizeof(link), "names/%s", name);
+	n = readlinkat(r->fd, link, buf, sizeof(buf) - 1);
 	if (n < 0)
-		return 0;
+		return NULL;
 	buf[n] = '\0';
 	base = strrchr(buf, '/');
-	return strcmp(base ? base + 1 : buf, id) == 0;
+	return strcmp(base ? base + 1 : buf, arg) == 0 ? talloc_strdup(list, name) : NULL;
 }
 
 /* The names of container id, sorted, children of mem_ctx. */
 char **repo_name_list(TALLOC_CTX *mem_ctx, struct repo *r, const char *id, size_t *n,
 		      struct udc_error *e)
 {
-	int dfd = openat(r->fd, "names", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	char **list = talloc_array(mem_ctx, char *, 1);
-	struct dirent *de;
-
-	*n = 0;
-	if (!d || !list) {
-		if (dfd >= 0 && !d)
-			close(dfd);
-		if (d)
-			closedir(d);
-		talloc_free(list);
-		udc_fail_sys(e, "repository %s: names", r->dir);
-		return NULL;
-	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || !name_points_to(dfd, de->d_name, id))
-			continue;
-		list = talloc_realloc(mem_ctx, list, char *, *n + 2);
-		list[(*n)++] = talloc_strdup(list, de->d_name);
-	}
-	closedir(d);
-	list[*n] = NULL;
-	qsort(list, *n, sizeof(*list), cmp_str);
-	return list;
+	return repo_list(mem_ctx, r, "names", name_if_points_to, id, n, e);
 }

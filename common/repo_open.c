@@ -103,6 +103,36 @@ char *repo_default_dir(TALLOC_CTX *mem_ctx, struct udc_error *e)
 	return talloc_asprintf(mem_ctx, "%s/.udockerc", home);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of subdirectory sub, mapped by map (NULL: dropped), sorted. */
+char **repo_list(TALLOC_CTX *mem_ctx, struct repo *r, const char *sub, repo_list_map_fn map,
+		 const void *arg, size_t *n, struct udc_error *e)
+{
+	UDC_AUTOCLOSE int fd = openat(r->fd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char **list = fd >= 0 ? fs_dir_names(mem_ctx, fd, sub, e) : NULL;
+	size_t k = 0;
+
+	if (fd < 0)
+		udc_fail_sys(e, "repository %s: %s", r->dir, sub);
+	if (!list)
+		return NULL;
+	for (size_t i = 0; list[i]; i++) {
+		char *item = map(list, r, list[i], arg);
+
+		talloc_free(list[i]);
+		if (item)
+			list[k++] = item;
+	}
+	list[k] = NULL;
+	*n = k;
+	qsort(list, k, sizeof(*list), cmp_str);
+	return list;
+}
+
 /* Take a lock of the given kind; freeing the returned handle releases it. */
 void *repo_lock(TALLOC_CTX *mem_ctx, struct repo *r, enum repo_lock_kind kind,
 		struct udc_error *e)
@@ -205,9 +235,12 @@ static int *gc_claim(TALLOC_CTX *mem_ctx, struct repo *r, int tmpfd, char ***nam
 				close(fd);
 			continue;
 		}
-		fds = talloc_realloc(mem_ctx, fds, int, n + 2);
-		*names = talloc_realloc(mem_ctx, *names, char *, n + 2);
-		(*names)[n] = talloc_strdup(*names, de->d_name);
+		if (!(fds = talloc_realloc(mem_ctx, fds, int, n + 2)) ||
+		    !(*names = talloc_realloc(mem_ctx, *names, char *, n + 2)) ||
+		    !((*names)[n] = talloc_strdup(*names, de->d_name))) {
+			close(fd);
+			break; /* out of memory: collect what was claimed */
+		}
 		fds[n++] = fd;
 	}
 	if (d)
