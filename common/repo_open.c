@@ -2,7 +2,6 @@
 /* repo_open.c - open and lay out the repository; locks and staging directories. */
 #include "common/repo.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -214,58 +213,42 @@ struct repo_stage *repo_stage_new(TALLOC_CTX *mem_ctx, struct repo *r, struct ud
 	return st;
 }
 
-/* Claim every abandoned stage (flock free) under META; returns their fds, -1 terminated. */
-static int *gc_claim(TALLOC_CTX *mem_ctx, struct repo *r, int tmpfd, char ***names)
+/* 1 when the stage name under tmpfd is abandoned (its flock is free); on 1, *fd holds the
+ * claim. A stage is created and locked under META, so the decisive test happens under META:
+ * only then can a free flock not belong to a stage still being set up. */
+static int gc_claim(struct repo *r, int tmpfd, const char *name, int *fd)
 {
-	void *lock = repo_lock(mem_ctx, r, REPO_LOCK_META, NULL);
-	DIR *d = lock ? fdopendir(dup(tmpfd)) : NULL;
-	int *fds = talloc_array(mem_ctx, int, 1);
-	size_t n = 0;
-	struct dirent *de;
+	void *lock;
+	int free_now;
 
-	*names = talloc_array(mem_ctx, char *, 1);
-	while (d && fds && *names && (de = readdir(d))) {
-		int fd;
-
-		if (strncmp(de->d_name, "stage-", 6) != 0)
-			continue;
-		fd = openat(tmpfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			if (fd >= 0)
-				close(fd);
-			continue;
-		}
-		if (!(fds = talloc_realloc(mem_ctx, fds, int, n + 2)) ||
-		    !(*names = talloc_realloc(mem_ctx, *names, char *, n + 2)) ||
-		    !((*names)[n] = talloc_strdup(*names, de->d_name))) {
-			close(fd);
-			break; /* out of memory: collect what was claimed */
-		}
-		fds[n++] = fd;
-	}
-	if (d)
-		closedir(d);
-	if (fds)
-		fds[n] = -1;
+	*fd = openat(tmpfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd < 0)
+		return 0;
+	free_now = flock(*fd, LOCK_EX | LOCK_NB) == 0; /* cheap test: most stages are live */
+	if (free_now)
+		flock(*fd, LOCK_UN);
+	lock = free_now ? repo_lock(NULL, r, REPO_LOCK_META, NULL) : NULL;
+	free_now = lock && flock(*fd, LOCK_EX | LOCK_NB) == 0;
 	talloc_free(lock);
-	return fds;
+	return free_now;
 }
 
-/* Remove the stages left by processes that died (their flock is free). The claim happens
- * under META (a stage is created and locked under META too); the removal after it. */
+/* Remove the stages left by processes that died (their flock is free). */
 void repo_gc_stages(struct repo *r)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	UDC_AUTOCLOSE int tmpfd = openat(r->fd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char **names = NULL;
-	int *fds = tmpfd >= 0 ? gc_claim(tmp, r, tmpfd, &names) : NULL;
+	char **names = tmpfd >= 0 ? fs_dir_names(tmp, tmpfd, "tmp", NULL) : NULL;
 	struct udc_error e;
 
-	for (size_t i = 0; fds && fds[i] >= 0; i++) {
+	for (size_t i = 0; names && names[i]; i++) {
+		UDC_AUTOCLOSE int fd = -1;
+
+		if (strncmp(names[i], "stage-", 6) != 0 || !gc_claim(r, tmpfd, names[i], &fd))
+			continue;
 		udc_log(UDC_LOG_DBG, "removing abandoned %s/tmp/%s", r->dir, names[i]);
 		if (fs_rmtree_at(tmpfd, names[i], &e) < 0 && e.code != ENOENT)
 			udc_log(UDC_LOG_WRN, "%s", e.msg);
-		close(fds[i]);
 	}
 	talloc_free(tmp);
 }
