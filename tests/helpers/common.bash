@@ -134,3 +134,44 @@ assert_tmp_empty() {
 	left=$(find "$UDOCKERC_DIR/tmp" -mindepth 1 2>/dev/null | head -n 5)
 	[ -z "$left" ] || fail "tmp/ is not empty: $left"
 }
+
+# assert_json TEXT: TEXT parses as one JSON value (perl's core JSON::PP).
+assert_json() {
+	printf '%s' "$1" | perl -MJSON::PP -e 'local $/; my $t = <STDIN>; JSON::PP->new->allow_nonref->decode($t); 1' 2>/dev/null ||
+		fail "not valid JSON: $(printf '%s' "$1" | head -c 400)"
+}
+
+# udc_exec ARGS...: exec udockerc in place of the calling (sub)shell, so that "$!" of
+# `( udc_exec ... ) &` is udockerc itself (for kill -9).
+udc_exec() {
+	if [ "$(id -u)" -eq 0 ]; then
+		exec "${UDOCKERC:-udockerc}" --allow-root "$@"
+	else
+		exec "${UDOCKERC:-udockerc}" "$@"
+	fi
+}
+
+# layer_hex FILE: the sha256 of FILE (the name of its layer in layers/).
+layer_hex() {
+	sha256sum <"$1" | cut -c1-64
+}
+
+# norm_names: tar member names without a leading "./", sorted, without the root entry.
+norm_names() {
+	sed -e 's#^\./##' -e 's#/$##' | grep -v '^\.\?$' | LC_ALL=C sort -u
+}
+export -f udc udc_exec
+
+# assert_success / assert_failure also show stderr (bats-assert prints only $output).
+eval "bats_assert_success_orig() $(declare -f assert_success | tail -n +2)"
+eval "bats_assert_failure_orig() $(declare -f assert_failure | tail -n +2)"
+assert_success() {
+	bats_assert_success_orig "$@" && return 0
+	[ -z "${stderr:-}" ] || printf 'stderr : %s\n' "$stderr" >&2
+	return 1
+}
+assert_failure() {
+	bats_assert_failure_orig "$@" && return 0
+	[ -z "${stderr:-}" ] || printf 'stderr : %s\n' "$stderr" >&2
+	return 1
+}
