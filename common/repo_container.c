@@ -137,9 +137,10 @@ json_t *repo_container_record_new(const char *id, const char *image_ref, json_t 
 
 	gmtime_r(&t, &tm);
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:O}", "id", id, "image", image_ref, "created",
+	/* "o" takes over the reference: the caller's config gains one, a new {} none */
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "id", id, "image", image_ref, "created",
 			 created, "execmode", "P1", "protected", 0, "config",
-			 config ? config : json_object());
+			 config ? json_incref(config) : json_object());
 }
 
 /* Unpack every layer of img into the open root directory. */
