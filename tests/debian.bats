@@ -17,6 +17,10 @@ setup_file() {
 	echo $? >"$BATS_FILE_TMPDIR/create.rc"
 }
 
+teardown_file() {
+	chmod -R u+rwX "$BATS_FILE_TMPDIR" 2>/dev/null || true
+}
+
 setup() {
 	common_setup
 	need_debian

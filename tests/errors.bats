@@ -16,6 +16,7 @@ teardown() {
 	if [ -n "${MNT:-}" ] && mountpoint -q "$MNT"; then
 		umount "$MNT" || umount -l "$MNT"
 	fi
+	common_teardown
 }
 
 # small_repo_fs SIZE: (root) a tmpfs of SIZE inside this test's directory holding a fresh

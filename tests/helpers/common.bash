@@ -32,6 +32,16 @@ setup() {
 	common_setup
 }
 
+# common_teardown: make everything in the test's directory removable again (container roots
+# hold read-only directories, and bats removes the directory as this user).
+common_teardown() {
+	chmod -R u+rwX "$BATS_TEST_TMPDIR" 2>/dev/null || true
+}
+
+teardown() {
+	common_teardown
+}
+
 # udc ARGS...: the installed udockerc; as root --allow-root goes first, because udocker
 # refuses to run as root without it.
 udc() {
