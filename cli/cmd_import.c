@@ -25,7 +25,8 @@ static const struct cli_opt opts[] = {
 };
 
 /* Stage the tarball (a path, or stdin for "-") and check it completely. */
-static int stage_tarball(struct repo_stage *st, const char *src, char hex[65], struct udc_error *e)
+static int stage_tarball(struct repo_stage *st, const char *src, int mv, char hex[65],
+			 struct udc_error *e)
 {
 	char label[PATH_MAX + 8];
 	uint64_t size;
@@ -35,7 +36,7 @@ static int stage_tarball(struct repo_stage *st, const char *src, char hex[65], s
 	if (!strcmp(src, "-"))
 		r = repo_layer_stage_fd(st, STDIN_FILENO, "stdin", hex, &size, e);
 	else
-		r = repo_layer_stage_path(st, src, hex, &size, e);
+		r = repo_layer_stage_path(st, src, mv, hex, &size, e);
 	if (r < 0)
 		return r;
 	snprintf(label, sizeof(label), "%s", strcmp(src, "-") ? src : "stdin");
@@ -164,7 +165,7 @@ static int import_image(struct repo_stage *st, const char *src, const char *imag
 		return udc_fail(e, EEXIST, "image already exists: %s", img_ref_str(st, ref));
 	if (e->code != ENOENT)
 		return -e->code;
-	r = stage_tarball(st, src, hex, e);
+	r = stage_tarball(st, src, mv, hex, e);
 	if (r == 0)
 		r = commit_image(st, img_ref_str(st, ref), hex, e);
 	if (r == 0 && mv && strcmp(src, "-") != 0 && unlink(src) < 0)

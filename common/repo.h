@@ -66,9 +66,10 @@ json_t *repo_json_read_at(TALLOC_CTX *mem_ctx, int dirfd, const char *name, cons
 /* Copy fd into the stage as a blob named by its sha256 (hex out); what names it in errors. */
 int repo_layer_stage_fd(struct repo_stage *st, int fd, const char *what, char hex[65],
 			uint64_t *size, struct udc_error *e);
-/* Stage the file at path: hard-linked when possible (no copy), else copied. */
-int repo_layer_stage_path(struct repo_stage *st, const char *path, char hex[65], uint64_t *size,
-			  struct udc_error *e);
+/* Stage the file at path: copied, or (when mv: the caller will delete the source) hard-linked
+ * when possible, so that a later change to the user's file cannot alter the stored layer. */
+int repo_layer_stage_path(struct repo_stage *st, const char *path, int mv, char hex[65],
+			  uint64_t *size, struct udc_error *e);
 /* Move a staged blob into layers/ (kept as is when already there). Caller holds META. */
 int repo_layer_commit(struct repo_stage *st, const char *hex, struct udc_error *e);
 /* Path of layers/<hex>, child of mem_ctx. */

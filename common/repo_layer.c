@@ -29,9 +29,9 @@ int repo_layer_stage_fd(struct repo_stage *st, int fd, const char *what, char he
 	return r;
 }
 
-/* Stage the file at path without copying when it can be hard-linked; else copy it. */
-int repo_layer_stage_path(struct repo_stage *st, const char *path, char hex[65], uint64_t *size,
-			  struct udc_error *e)
+/* Stage the file at path: a copy, or with mv a hard link when possible (no copy). */
+int repo_layer_stage_path(struct repo_stage *st, const char *path, int mv, char hex[65],
+			  uint64_t *size, struct udc_error *e)
 {
 	UDC_AUTOCLOSE int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
@@ -41,7 +41,7 @@ int repo_layer_stage_path(struct repo_stage *st, const char *path, char hex[65],
 		return udc_fail_sys(e, "%s", path);
 	if (fstat(fd, &sb) < 0)
 		return udc_fail_sys(e, "%s", path);
-	if (!S_ISREG(sb.st_mode))
+	if (!mv || !S_ISREG(sb.st_mode))
 		return repo_layer_stage_fd(st, fd, path, hex, size, e);
 	if (linkat(AT_FDCWD, path, st->fd, "incoming", 0) < 0)
 		return repo_layer_stage_fd(st, fd, path, hex, size, e);

@@ -4,7 +4,7 @@
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libtalloc-dev uthash-dev libarchive-dev libjansson-dev libssl-dev"
-TEST_PKGS="bats bats-assert bats-support busybox-static debootstrap zstd gzip tar util-linux"
+TEST_PKGS="bats bats-assert bats-support busybox-static debootstrap zstd gzip tar util-linux mount perl"
 PKGS="$BUILD_PKGS $TEST_PKGS"
 
 missing=""

@@ -70,17 +70,20 @@ load helpers/common
 	assert_line --regexp "\['work2'\]"
 }
 
-@test "create: --force gives a taken name to the new container" {
+@test "create: --force creates the container when the name is taken and leaves the name (udocker)" {
 	create_busybox work
 	local old=$CID
-	run --separate-stderr udc -q create --force --name=work bb:1.0
+	run --separate-stderr udc create --force --name=work bb:1.0
 	assert_success
 	local new=$output
 	[[ $new =~ $UUID_RE ]] || fail "not a container id: '$new'"
 	[ "$new" != "$old" ]
+	[[ $stderr == *"work"* ]] || fail "no warning naming the taken name: '$stderr'"
 	run --separate-stderr udc inspect -p work
 	assert_success
-	assert_output --partial "$new"
+	assert_output --partial "$old"
+	run --separate-stderr udc inspect -p "$new"
+	assert_success
 }
 
 @test "create: an image given without a tag means :latest" {

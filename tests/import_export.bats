@@ -106,6 +106,19 @@ load helpers/common
 	cmp mine.tar "$BUSYBOX_TAR"
 }
 
+@test "import: writing to the source tarball later does not change the stored layer" {
+	need_busybox
+	cp "$BUSYBOX_TAR" mine.tar
+	local hex
+	hex=$(layer_hex mine.tar)
+	run --separate-stderr udc import mine.tar kept:1
+	assert_success
+	echo garbage >>mine.tar # in place: a hard link would share this write
+	[ "$(layer_hex "$UDOCKERC_DIR/layers/$hex")" = "$hex" ]
+	run --separate-stderr udc verify kept:1
+	assert_success
+}
+
 @test "import: --tocontainer prints the id of a new container holding the rootfs" {
 	need_busybox
 	run --separate-stderr udc import --tocontainer "$BUSYBOX_TAR"
