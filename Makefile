@@ -5,7 +5,7 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 Q       := $(if $(V),,@)
 
-PKGS    := talloc libarchive jansson libcrypto
+PKGS    := talloc libarchive jansson libcrypto libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -16,7 +16,7 @@ OPT_build-san := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=undefined -fvisibility=hidden
 LDOPT_build-san := -fsanitize=address,undefined
 
-LIB_SRCS  := $(sort $(wildcard common/*.c))
+LIB_SRCS  := $(sort $(wildcard common/*.c pull/*.c))
 CLI_SRCS  := $(sort $(wildcard cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRCS := $(sort $(wildcard tests/unit/helper_*.c))

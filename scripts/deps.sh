@@ -3,7 +3,7 @@
 # the exact install line (anyone else). Used by `make deps`, `make demo` and `make check`.
 set -eu
 
-BUILD_PKGS="gcc make pkg-config libtalloc-dev uthash-dev libarchive-dev libjansson-dev libssl-dev"
+BUILD_PKGS="gcc make pkg-config libtalloc-dev uthash-dev libarchive-dev libjansson-dev libssl-dev libcurl4-openssl-dev"
 TEST_PKGS="bats bats-assert bats-support busybox-static debootstrap zstd gzip tar util-linux mount perl"
 PKGS="$BUILD_PKGS $TEST_PKGS"
 

@@ -12,11 +12,12 @@ grep -n 'talloc' common/pm_*.c common/pm.h 2>/dev/null && fail "talloc in pm_*"
 
 if command -v cppcheck >/dev/null; then
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-		--inline-suppr --std=c11 -D_GNU_SOURCE -I. cli common || fail "cppcheck"
+		--inline-suppr --std=c11 -D_GNU_SOURCE -I. $(ls -d cli common pull 2>/dev/null) || fail "cppcheck"
 fi
 if command -v clang-tidy >/dev/null; then
-	flags="-std=gnu11 -D_GNU_SOURCE -I. $(pkg-config --cflags talloc libarchive jansson libcrypto)"
-	for f in cli/*.c common/*.c; do
+	flags="-std=gnu11 -D_GNU_SOURCE -I. $(pkg-config --cflags talloc libarchive jansson libcrypto libcurl)"
+	for f in cli/*.c common/*.c pull/*.c; do
+		[ -e "$f" ] || continue
 		# shellcheck disable=SC2086
 		clang-tidy --quiet -warnings-as-errors='*' \
 			-checks='-*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-narrowing-conversions,-bugprone-assignment-in-if-condition' \
