@@ -90,25 +90,41 @@ static int tag_valid(const char *t)
 	return 1;
 }
 
-/* Parse s as NAME[:TAG]; the tag is the part after the last ':' that follows the last '/'. */
-struct img_ref *img_ref_parse(TALLOC_CTX *mem_ctx, const char *s, struct udc_error *e)
+/* Split s at '@' (digest) or at the last ':' after the last '/' (tag). */
+static int split_ref(struct img_ref *ref, const char *s)
 {
-	struct img_ref *ref = talloc_zero(mem_ctx, struct img_ref);
+	const char *at = strchr(s, '@');
 	const char *slash = strrchr(s, '/');
 	const char *colon = strrchr(slash ? slash : s, ':');
 
-	if (!ref) {
-		udc_fail(e, ENOMEM, "out of memory");
-		return NULL;
+	if (at) {
+		ref->name = talloc_strndup(ref, s, (size_t)(at - s));
+		ref->digest = talloc_strdup(ref, at + 1);
+		return ref->name && ref->digest ? 0 : -ENOMEM;
 	}
 	ref->name = colon ? talloc_strndup(ref, s, (size_t)(colon - s)) : talloc_strdup(ref, s);
 	ref->tag = talloc_strdup(ref, colon ? colon + 1 : "latest");
-	if (!ref->name || !ref->tag) {
+	return ref->name && ref->tag ? 0 : -ENOMEM;
+}
+
+static int digest_valid(const char *d)
+{
+	return strncmp(d, "sha256:", 7) == 0 && strlen(d + 7) == 64 &&
+	       strspn(d + 7, "0123456789abcdef") == 64;
+}
+
+/* Parse s as NAME[:TAG] or NAME@sha256:HEX. */
+struct img_ref *img_ref_parse(TALLOC_CTX *mem_ctx, const char *s, struct udc_error *e)
+{
+	struct img_ref *ref = talloc_zero(mem_ctx, struct img_ref);
+
+	if (!ref || split_ref(ref, s) < 0) {
 		talloc_free(ref);
 		udc_fail(e, ENOMEM, "out of memory");
 		return NULL;
 	}
-	if (strchr(s, '@') || !name_valid(ref->name) || !tag_valid(ref->tag)) {
+	if (!name_valid(ref->name) || (ref->tag && !tag_valid(ref->tag)) ||
+	    (ref->digest && !digest_valid(ref->digest))) {
 		talloc_free(ref);
 		udc_fail(e, EINVAL, "invalid image name '%s'", s);
 		return NULL;
@@ -116,8 +132,10 @@ struct img_ref *img_ref_parse(TALLOC_CTX *mem_ctx, const char *s, struct udc_err
 	return ref;
 }
 
-/* "name:tag", child of mem_ctx. */
+/* "name:tag" or "name@sha256:...", child of mem_ctx. */
 char *img_ref_str(TALLOC_CTX *mem_ctx, const struct img_ref *ref)
 {
+	if (ref->digest)
+		return talloc_asprintf(mem_ctx, "%s@%s", ref->name, ref->digest);
 	return talloc_asprintf(mem_ctx, "%s:%s", ref->name, ref->tag);
 }

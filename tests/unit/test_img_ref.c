@@ -4,7 +4,7 @@
 #include "tests/unit/tap.h"
 
 static const struct {
-	const char *in, *name, *tag; /* name NULL: must be rejected */
+	const char *in, *name, *tag; /* name NULL: must be rejected; tag NULL: digest form */
 } rows[] = {
 	{ "busybox", "busybox", "latest" },
 	{ "myimg:1.0", "myimg", "1.0" },
@@ -23,6 +23,13 @@ static const struct {
 	{ "img-", NULL, NULL },
 	{ "a//b", NULL, NULL },
 	{ "img@sha256:0000", NULL, NULL },
+	{ "img@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "img",
+	  NULL },
+	{ "x/y@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", NULL,
+	  NULL },
+	{ "img@md5:0123456789abcdef0123456789abcdef", NULL, NULL },
+	{ "img:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", NULL,
+	  NULL },
 	{ "host:99999999/x", NULL, NULL },
 	{ "a___b", NULL, NULL },
 };
@@ -39,6 +46,8 @@ int main(void)
 		} else if (ok(r != NULL, "'%s' parses", rows[i].in)) {
 			is_str(r->name, rows[i].name, "'%s' name", rows[i].in);
 			is_str(r->tag, rows[i].tag, "'%s' tag", rows[i].in);
+			if (!rows[i].tag)
+				is_str(img_ref_str(r, r), rows[i].in, "'%s' round trip", rows[i].in);
 		}
 		talloc_free(r);
 	}
