@@ -78,6 +78,9 @@ char *repo_layer_path(TALLOC_CTX *mem_ctx, struct repo *r, const char *hex);
 int repo_layer_verify(struct repo *r, const char *hex, uint64_t *size, struct udc_error *e);
 /* Delete every layer no image record references. Caller holds LAYERS_EXCL and META. */
 int repo_layer_gc(struct repo *r, struct udc_error *e);
+/* Delete those of the NULL-terminated hex digests that no image references (a failed pull's
+ * downloads). Takes LAYERS_EXCL and META itself. */
+int repo_layer_drop_unused(struct repo *r, const char *const *hexes, struct udc_error *e);
 
 /* repo_image.c */
 /* The record of image ref ("name:tag"), owned by mem_ctx; NULL plus e (-ENOENT: unknown). */

@@ -89,32 +89,48 @@ int repo_layer_verify(struct repo *r, const char *hex, uint64_t *size, struct ud
 	return 0;
 }
 
-/* Every "sha256:..." some image record lists, NULL-terminated, children of mem_ctx. An
- * unreadable record is an error: never delete a layer on a guess. */
+/* Append digest to the NULL-terminated list *used of *n entries; 0 / -ENOMEM. */
+static int used_add(TALLOC_CTX *mem_ctx, const char ***used, size_t *n, const char *digest)
+{
+	const char **u = talloc_realloc(mem_ctx, *used, const char *, *n + 2);
+
+	if (!u)
+		return -ENOMEM;
+	u[(*n)++] = digest ? digest : "";
+	u[*n] = NULL;
+	*used = u;
+	return 0;
+}
+
+/* Every "sha256:..." some image record lists (layers and config blob), NULL-terminated,
+ * children of mem_ctx. An unreadable record is an error: never delete a layer on a guess. */
 static const char **used_layers(TALLOC_CTX *mem_ctx, struct repo *r, struct udc_error *e)
 {
 	size_t nrefs, n = 0;
 	char **refs = repo_image_list(mem_ctx, r, &nrefs, e);
 	const char **used = talloc_array(mem_ctx, const char *, 1);
 
-	for (size_t i = 0; refs && used && i < nrefs; i++) {
+	int r2 = used ? 0 : -ENOMEM;
+
+	if (used)
+		used[0] = NULL;
+	for (size_t i = 0; refs && r2 == 0 && i < nrefs; i++) {
 		json_t *img = repo_image_get(mem_ctx, r, refs[i], e), *l;
 		size_t k;
 
 		if (!img)
 			return NULL;
-		json_array_foreach(json_object_get(img, "layers"), k, l) {
-			used = talloc_realloc(mem_ctx, used, const char *, n + 2);
-			if (!used)
-				break;
-			used[n++] = json_string_value(json_object_get(l, "digest")) ?: "";
-		}
+		json_array_foreach(json_object_get(img, "layers"), k, l)
+			if (r2 == 0)
+				r2 = used_add(mem_ctx, &used, &n,
+					      json_string_value(json_object_get(l, "digest")));
+		if (r2 == 0 && json_is_string(json_object_get(img, "config_digest")))
+			r2 = used_add(mem_ctx, &used, &n,
+				      json_string_value(json_object_get(img, "config_digest")));
 	}
-	if (!used)
+	if (r2 < 0)
 		udc_fail(e, ENOMEM, "out of memory");
-	else
-		used[n] = NULL;
-	return refs ? used : NULL;
+	return refs && r2 == 0 ? used : NULL;
 }
 
 /* The entry itself when it is a layer no image uses (arg: the used_layers list). */
@@ -129,8 +145,19 @@ static char *unused_layer(char **list, struct repo *r, const char *entry, const 
 	return talloc_strdup(list, entry);
 }
 
-/* Delete every layer no image references. Caller holds LAYERS_EXCL and META. */
-int repo_layer_gc(struct repo *r, struct udc_error *e)
+/* 1 when hex is one of the NULL-terminated candidates (NULL: every layer is one). */
+static int candidate(const char *const *candidates, const char *hex)
+{
+	if (!candidates)
+		return 1;
+	for (; *candidates; candidates++)
+		if (!strcmp(*candidates, hex))
+			return 1;
+	return 0;
+}
+
+/* Delete the layers among candidates (NULL: all) that no image references. */
+static int drop_unused(struct repo *r, const char *const *candidates, struct udc_error *e)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	const char **used = used_layers(tmp, r, e);
@@ -139,6 +166,8 @@ int repo_layer_gc(struct repo *r, struct udc_error *e)
 	char rel[80];
 
 	for (size_t i = 0; unused && i < n; i++) {
+		if (!candidate(candidates, unused[i]))
+			continue;
 		udc_log(UDC_LOG_INF, "removing layer: sha256:%s", unused[i]);
 		snprintf(rel, sizeof(rel), "layers/%s", unused[i]);
 		if (unlinkat(r->fd, rel, 0) < 0)
@@ -146,4 +175,22 @@ int repo_layer_gc(struct repo *r, struct udc_error *e)
 	}
 	talloc_free(tmp);
 	return unused ? 0 : -e->code;
+}
+
+/* Delete every layer no image references. Caller holds LAYERS_EXCL and META. */
+int repo_layer_gc(struct repo *r, struct udc_error *e)
+{
+	return drop_unused(r, NULL, e);
+}
+
+/* Delete those of the listed layers (hex digests) that no image references: what a failed
+ * pull downloaded. Takes LAYERS_EXCL and META itself; the caller holds no lock. */
+int repo_layer_drop_unused(struct repo *r, const char *const *hexes, struct udc_error *e)
+{
+	void *l1 = repo_lock(NULL, r, REPO_LOCK_LAYERS_EXCL, e);
+	void *l2 = l1 ? repo_lock(l1, r, REPO_LOCK_META, e) : NULL;
+	int ret = l2 ? drop_unused(r, hexes, e) : -e->code;
+
+	talloc_free(l1); /* l2 with it */
+	return ret;
 }
