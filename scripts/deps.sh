@@ -4,7 +4,8 @@
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libtalloc-dev uthash-dev libarchive-dev libjansson-dev libssl-dev libcurl4-openssl-dev"
-TEST_PKGS="bats bats-assert bats-support busybox-static debootstrap zstd gzip tar util-linux mount perl"
+TEST_PKGS="bats bats-assert bats-support busybox-static debootstrap zstd gzip tar util-linux mount perl
+	docker-registry skopeo umoci apache2-utils jq curl openssl"
 PKGS="$BUILD_PKGS $TEST_PKGS"
 
 missing=""
@@ -17,6 +18,14 @@ done
 if [ "$(id -u)" -eq 0 ]; then
 	echo "deps: installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	# docker-registry's package starts a service on :5000 on every interface; the tests start
+	# their own on 127.0.0.1. Keep the package from starting it (only where no policy exists).
+	policy=/usr/sbin/policy-rc.d
+	if [ ! -e "$policy" ]; then
+		trap 'rm -f "$policy"' EXIT
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod 0755 "$policy"
+	fi
 	# shellcheck disable=SC2086
 	apt-get install -y -q $missing >/dev/null 2>&1 || {
 		apt-get update -q >/dev/null
