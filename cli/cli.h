@@ -64,11 +64,18 @@ int cli_fail(const struct udc_error *e);
 int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Resolve a container id or name, printing the error; NULL when unknown. */
 char *cli_container(struct cli_ctx *c, const char *id_or_name);
+struct reg_client;
+/* The credentials file of the repository, child of c->mem. */
+const char *cli_cred_file(struct cli_ctx *c, struct repo *r);
+/* A registry client for this invocation (credentials, CA from UDOCKERC_CA_BUNDLE, proxy). */
+struct reg_client *cli_reg_client(struct cli_ctx *c, struct repo *r, int insecure,
+				  const char *proxy, struct udc_error *e);
 
 /* The commands, one file each (cmd_<name>.c). */
 extern const struct cli_cmd cmd_import, cmd_images, cmd_create, cmd_ps, cmd_name, cmd_rmname,
 	cmd_rename, cmd_inspect, cmd_protect, cmd_unprotect, cmd_clone, cmd_export, cmd_tag,
-	cmd_rmi, cmd_rm, cmd_verify, cmd_mkrepo, cmd_showconf, cmd_version, cmd_help;
+	cmd_rmi, cmd_rm, cmd_verify, cmd_mkrepo, cmd_showconf, cmd_version, cmd_help, cmd_pull,
+	cmd_login, cmd_logout, cmd_manifest;
 
 /* main.c */
 /* The command called name, or NULL. */

@@ -4,6 +4,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "pull/reg_http.h"
 
 /* The repository, opened (and created) on first use. */
 struct repo *cli_repo(struct cli_ctx *c, struct udc_error *e)
@@ -48,4 +51,34 @@ char *cli_container(struct cli_ctx *c, const char *id_or_name)
 	if (!id)
 		cli_fail(&e);
 	return id;
+}
+
+/* The credentials file of the repository (login/logout, pulls). */
+const char *cli_cred_file(struct cli_ctx *c, struct repo *r)
+{
+	return talloc_asprintf(c->mem, "%s/credentials.json", r->dir);
+}
+
+/* A registry client for this invocation: the repository's credentials, then Docker's
+ * ~/.docker/config.json; UDOCKERC_CA_BUNDLE adds a CA; proxy (udocker's --httpproxy) is
+ * handed to libcurl as ALL_PROXY, else libcurl reads the *_proxy environment. */
+struct reg_client *cli_reg_client(struct cli_ctx *c, struct repo *r, int insecure,
+				  const char *proxy, struct udc_error *e)
+{
+	const char *home = getenv("HOME");
+	const char *ca = getenv("UDOCKERC_CA_BUNDLE");
+	struct reg_client_opts o = {
+		.cred_file = cli_cred_file(c, r),
+		.docker_config = home ? talloc_asprintf(c->mem, "%s/.docker/config.json", home)
+				      : NULL,
+		.insecure = insecure,
+		.ca_file = ca && *ca ? ca : NULL,
+		.user_agent = "udockerc/" UDOCKERC_VERSION,
+	};
+
+	if (proxy && setenv("ALL_PROXY", proxy, 1) < 0) {
+		udc_fail_sys(e, "--httpproxy");
+		return NULL;
+	}
+	return reg_client_new(c->mem, &o, e);
 }

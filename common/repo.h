@@ -8,6 +8,7 @@
  *   containers/<id>/{ROOT/,container.json}  unpacked root plus its record
  *   names/<name> -> ../containers/<id>      container names
  *   tmp/stage-XXXXXX/         work in progress, flock'ed by its owner; removed when unowned
+ *   tmp/blobs/<hex>.partial   interrupted downloads, resumed by the next pull
  */
 #ifndef UDC_REPO_H
 #define UDC_REPO_H

@@ -157,7 +157,8 @@ static int candidate(const char *const *candidates, const char *hex)
 }
 
 /* Delete the layers among candidates (NULL: all) that no image references. */
-static int drop_unused(struct repo *r, const char *const *candidates, struct udc_error *e)
+static int drop_unused(struct repo *r, const char *const *candidates, enum udc_log_level level,
+		       struct udc_error *e)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	const char **used = used_layers(tmp, r, e);
@@ -168,7 +169,7 @@ static int drop_unused(struct repo *r, const char *const *candidates, struct udc
 	for (size_t i = 0; unused && i < n; i++) {
 		if (!candidate(candidates, unused[i]))
 			continue;
-		udc_log(UDC_LOG_INF, "removing layer: sha256:%s", unused[i]);
+		udc_log(level, "removing layer: sha256:%s", unused[i]);
 		snprintf(rel, sizeof(rel), "layers/%s", unused[i]);
 		if (unlinkat(r->fd, rel, 0) < 0)
 			udc_log(UDC_LOG_WRN, "layer sha256:%s: %s", unused[i], strerror(errno));
@@ -180,7 +181,7 @@ static int drop_unused(struct repo *r, const char *const *candidates, struct udc
 /* Delete every layer no image references. Caller holds LAYERS_EXCL and META. */
 int repo_layer_gc(struct repo *r, struct udc_error *e)
 {
-	return drop_unused(r, NULL, e);
+	return drop_unused(r, NULL, UDC_LOG_INF, e);
 }
 
 /* Delete those of the listed layers (hex digests) that no image references: what a failed
@@ -189,7 +190,7 @@ int repo_layer_drop_unused(struct repo *r, const char *const *hexes, struct udc_
 {
 	void *l1 = repo_lock(NULL, r, REPO_LOCK_LAYERS_EXCL, e);
 	void *l2 = l1 ? repo_lock(l1, r, REPO_LOCK_META, e) : NULL;
-	int ret = l2 ? drop_unused(r, hexes, e) : -e->code;
+	int ret = l2 ? drop_unused(r, hexes, UDC_LOG_DBG, e) : -e->code; /* housekeeping */
 
 	talloc_free(l1); /* l2 with it */
 	return ret;

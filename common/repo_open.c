@@ -14,7 +14,8 @@
 #include "common/log.h"
 #include "common/own.h"
 
-static const char *const repo_subdirs[] = { "layers", "images", "containers", "names", "tmp" };
+static const char *const repo_subdirs[] = { "layers",	  "images", "containers",
+					     "names",	  "tmp",    "tmp/blobs" };
 static const char *const repo_lockfiles[] = { ".layers.lock", ".meta.lock" };
 
 /* mkdir -p for an absolute path; 0 / -errno with e naming the directory. */
