@@ -436,7 +436,11 @@ int reg_xfer_setup(struct reg_xfer *x, const struct reg_xfer_req *rq, struct udc
 	curl_easy_setopt(h, CURLOPT_USERAGENT, c->o.user_agent);
 	/* redirects are ours: the Authorization header must not follow them off-origin */
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->o.timeout);
 	/* a stalled transfer (under 1 byte/s for timeout seconds) fails instead of hanging */

@@ -6,6 +6,7 @@
 # demand (truncated bodies, wrong digests, 500-then-200, redirects to another port).
 #
 # Usage: fake_registry.py --log FILE [--blob FILE]... [--v2-auth none|basic|bearer]
+#                         [--tls CERT KEY]   (the main server speaks HTTPS)
 # Binds two servers on 127.0.0.1 (free ports), prints "PORT CDN_PORT" on stdout, and exits
 # when stdin reaches EOF (the test died), on SIGTERM, or after --ttl seconds.
 # Every request is appended to FILE as one JSON line: srv, method, path, auth, range, accept, ua.
@@ -30,6 +31,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -266,9 +268,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.st.active -= 1
 
 
-def serve(state, name):
+def serve(state, name, tls=None):
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(tls[0], tls[1])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
     srv.daemon_threads = True
+    srv.handle_error = lambda *a: None  # failed TLS handshakes are expected in the tests
     srv.state, srv.name = state, name
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv.server_address[1]
@@ -280,9 +287,10 @@ def main():
     ap.add_argument("--blob", action="append")
     ap.add_argument("--v2-auth", default="none", choices=["none", "basic", "bearer"])
     ap.add_argument("--ttl", type=float, default=120)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = ap.parse_args()
     state = State(args)
-    state.port = serve(state, "main")
+    state.port = serve(state, "main", args.tls)
     state.cdn_port = serve(state, "cdn")
     signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
     threading.Timer(args.ttl, lambda: os._exit(0)).start()

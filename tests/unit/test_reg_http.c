@@ -432,6 +432,57 @@ static void test_scheme(TALLOC_CTX *ctx)
 	   e.msg);
 }
 
+/* A self-signed certificate for 127.0.0.1: verified with ca_file, refused without, accepted
+ * when insecure. */
+static void test_tls(TALLOC_CTX *ctx)
+{
+	char *cert = path_in(ctx, "cert.pem"), *key = path_in(ctx, "key.pem");
+	char *cmd =
+	    talloc_asprintf(ctx,
+			    "openssl req -x509 -newkey ec -pkeyopt "
+			    "ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
+			    "-addext subjectAltName=IP:127.0.0.1 -keyout %s -out %s "
+			    ">/dev/null 2>&1",
+			    key, cert);
+	const char *args[] = {"--tls", cert, key, NULL};
+	struct reg_client_opts o = {.timeout = 5, .attempts = 1};
+	struct fake f2 = {0};
+	struct reg_response resp;
+	struct udc_error e;
+	char hp[64];
+	struct reg_target t = {.host = hp, .repository = "open/x", .scheme = "https"};
+	struct reg_client *c;
+	int r;
+
+	if (system(cmd) != 0) {
+		skip("openssl cannot make a test certificate: no TLS test");
+		return;
+	}
+	if (fake_start(&f2, tmpdir, "tls", args) < 0) {
+		ok(0, "tls: fake registry started");
+		return;
+	}
+	snprintf(hp, sizeof(hp), "127.0.0.1:%d", f2.port);
+	c = reg_client_new(ctx, &o, &e);
+	r = c ? reg_get(c, &t, "manifests/latest", NULL, 0, ctx, &resp, &e) : -1;
+	is_int(r, -EPROTO, "tls: unknown CA refused: %s", e.msg);
+	ok(strstr(e.msg, "https://") != NULL, "tls: the error names the URL");
+	o.ca_file = cert;
+	c = reg_client_new(ctx, &o, &e);
+	r = c ? reg_get(c, &t, "manifests/latest", NULL, 0, ctx, &resp, &e) : -1;
+	is_int(r, 0, "tls: ca_file trusted: %s", r ? e.msg : "ok");
+	o.ca_file = NULL;
+	o.insecure = 1;
+	c = reg_client_new(ctx, &o, &e);
+	r = c ? reg_get(c, &t, "manifests/latest", NULL, 0, ctx, &resp, &e) : -1;
+	is_int(r, 0, "tls: insecure skips verification: %s", r ? e.msg : "ok");
+	o.insecure = 0;
+	o.ca_file = path_in(ctx, "missing.pem");
+	ok(reg_client_new(ctx, &o, &e) == NULL && strstr(e.msg, "missing.pem"),
+	   "tls: an unreadable ca_file is an error naming it");
+	fake_stop(&f2);
+}
+
 static void test_login(TALLOC_CTX *ctx, const char *mode)
 {
 	const char *args[] = {"--v2-auth", mode, NULL};
@@ -573,6 +624,7 @@ int main(void)
 		test_scheme(ctx);
 		test_login(ctx, "basic");
 		test_login(ctx, "bearer");
+		test_tls(ctx);
 		fake_stop(&fk);
 	}
 	fs_rmtree_at(AT_FDCWD, tmpdir, &e);
