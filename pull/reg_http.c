@@ -805,6 +805,10 @@ int reg_get_as(struct reg_client *c, const struct reg_target *t, const struct re
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	if (path && !t->repository) {
+		talloc_free(tmp);
+		return udc_fail(e, EINVAL, "%s: %s: no repository given", t->host, path);
+	}
 	if (!tmp)
 		return udc_fail(e, ENOMEM, "out of memory");
 	r = reg_probe_scheme(c, t, e);
