@@ -207,3 +207,15 @@ pulled_root() {
 	assert_success
 	[ "$(printf '%s' "$output" | jq '.layers | length')" -ge 1 ]
 }
+
+@test "search --list-tags: the tags of a repository" {
+	run --separate-stderr udc search --list-tags "$REGISTRY/busybox"
+	assert_success
+	assert_output "latest"
+}
+
+@test "search --list-tags: an unknown repository is one error line naming it" {
+	repo_snapshot
+	run --separate-stderr udc search --list-tags "$REGISTRY/nothere"
+	assert_error_unchanged "nothere"
+}
