@@ -23,6 +23,7 @@ struct cli_ctx {
 	TALLOC_CTX *mem;    /* the root context of this invocation */
 	const char *repo_dir; /* --repo=DIR, or NULL for the default */
 	int quiet, debug;
+	int insecure;       /* the general --insecure: registries over HTTP or unverified TLS */
 	struct repo *repo;  /* opened on first use */
 };
 

@@ -71,7 +71,7 @@ struct reg_client *cli_reg_client(struct cli_ctx *c, struct repo *r, int insecur
 		.cred_file = cli_cred_file(c, r),
 		.docker_config = home ? talloc_asprintf(c->mem, "%s/.docker/config.json", home)
 				      : NULL,
-		.insecure = insecure,
+		.insecure = insecure || c->insecure,
 		.ca_file = ca && *ca ? ca : NULL,
 		.user_agent = "udockerc/" UDOCKERC_VERSION,
 	};

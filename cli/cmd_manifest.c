@@ -20,7 +20,7 @@ static const struct cli_opt opts[] = {
 /* The manifest (or index) of name as served; with --platform, that platform's manifest. */
 static int inspect(struct cli_ctx *c, const struct cli_args *a, struct udc_error *e)
 {
-	int insecure = cli_has(&cmd_manifest, a, "--insecure");
+	int insecure = cli_has(&cmd_manifest, a, "--insecure") || c->insecure;
 	struct repo *r = cli_repo(c, e);
 	struct reg_client *client = r ? cli_reg_client(c, r, insecure,
 						       cli_val(&cmd_manifest, a, "--httpproxy"), e)

@@ -21,29 +21,29 @@ static const struct cli_opt opts[] = {
 
 static int run(struct cli_ctx *c, const struct cli_args *a)
 {
+	int insecure = cli_has(&cmd_pull, a, "--insecure") || c->insecure;
 	struct udc_error e = { 0 };
 	struct repo *r = cli_repo(c, &e);
-	struct reg_client *client = r ? cli_reg_client(c, r, cli_has(&cmd_pull, a, "--insecure"),
-						       cli_val(&cmd_pull, a, "--httpproxy"), &e)
-				      : NULL;
+	struct reg_client *client =
+		r ? cli_reg_client(c, r, insecure, cli_val(&cmd_pull, a, "--httpproxy"), &e) : NULL;
 	struct cli_progress *pr = cli_progress_new(c->mem, c->quiet);
 	struct reg_pull_opts o = {
 		.platform = cli_val(&cmd_pull, a, "--platform"),
 		.registry = cli_val(&cmd_pull, a, "--registry"),
-		.insecure = cli_has(&cmd_pull, a, "--insecure"),
+		.insecure = insecure,
 		.announce = cli_progress_announce,
 		.progress = cli_progress_update,
 		.progress_arg = pr,
 	};
 	char *local = NULL;
+	int ret;
 
 	if (!client)
 		return cli_fail(&e);
-	if (reg_pull(c->mem, r, client, a->pos[0], &o, &local, &e) < 0) {
-		cli_progress_end(pr);
-		return cli_fail(&e);
-	}
+	ret = reg_pull(c->mem, r, client, a->pos[0], &o, &local, &e);
 	cli_progress_end(pr);
+	if (ret < 0)
+		return cli_fail(&e);
 	if (!c->quiet)
 		printf("Info: pulled %s\n", local);
 	return CLI_OK;

@@ -22,7 +22,7 @@ static const struct cli_opt opts[] = {
 /* Print the tags of name, one a line, as the registry lists them. */
 static int list_tags(struct cli_ctx *c, const struct cli_args *a, struct udc_error *e)
 {
-	int insecure = cli_has(&cmd_search, a, "--insecure");
+	int insecure = cli_has(&cmd_search, a, "--insecure") || c->insecure;
 	struct repo *r = cli_repo(c, e);
 	struct reg_client *client = r ? cli_reg_client(c, r, insecure,
 						       cli_val(&cmd_search, a, "--httpproxy"), e)

@@ -36,7 +36,8 @@ void cli_general_help(void)
 	       "  --repo=DIR                 use the repository in DIR\n"
 	       "  -h, --help                 this help\n"
 	       "  -V, --version              print the version\n"
-	       "  --allow-root               accepted for udocker compatibility\n\n"
+	       "  --allow-root               accepted for udocker compatibility\n"
+	       "  --insecure                 registries over HTTP or with unverified TLS\n\n"
 	       "Commands:\n",
 	       UDOCKERC_VERSION);
 	for (size_t i = 0; commands[i]; i++)
@@ -55,6 +56,8 @@ static int general_option(struct cli_ctx *c, int argc, char **argv, int i)
 		return c->quiet = 1, 1;
 	if (!strcmp(w, "--allow-root"))
 		return 1;
+	if (!strcmp(w, "--insecure"))
+		return c->insecure = 1, 1;
 	if (!strncmp(w, "--repo=", 7))
 		return c->repo_dir = w + 7, 1;
 	if (!strcmp(w, "--repo")) {
