@@ -65,13 +65,25 @@ static int blob_destructor(struct blob *b)
 	return 0;
 }
 
+/* An empty partial this fetch holds locked has nothing to resume: remove it, so that a failed
+ * or aborted fetch leaves tmp/blobs as it found it. */
+static void drop_if_empty(struct fetch *f, struct blob *b)
+{
+	struct stat st;
+
+	if (b && b->fd >= 0 && f->tmpfd >= 0 && fstat(b->fd, &st) == 0 && st.st_size == 0)
+		unlinkat(f->tmpfd, b->partial, 0);
+}
+
 /* Runs before the blobs (talloc frees children after the parent's destructor): detach every
  * easy handle, then the multi handle goes. */
 static int fetch_destructor(struct fetch *f)
 {
-	for (size_t i = 0; i < f->n; i++)
+	for (size_t i = 0; i < f->n; i++) {
 		if (f->b[i] && f->b[i]->phase == B_ACTIVE)
 			curl_multi_remove_handle(f->m, f->b[i]->x->h);
+		drop_if_empty(f, f->b[i]);
+	}
 	if (f->m)
 		curl_multi_cleanup(f->m);
 	if (f->tmpfd >= 0)
