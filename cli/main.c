@@ -13,7 +13,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_images, &cmd_import, &cmd_export, &cmd_create, &cmd_ps,     &cmd_rm,
 	&cmd_rmi,    &cmd_tag,    &cmd_inspect, &cmd_verify, &cmd_clone, &cmd_name,
 	&cmd_rmname, &cmd_rename, &cmd_protect, &cmd_unprotect, &cmd_mkrepo, &cmd_showconf,
-	&cmd_load,   &cmd_version, &cmd_help, NULL,
+	&cmd_load,   &cmd_save,   &cmd_version, &cmd_help, NULL,
 };
 
 /* The command called name, or NULL. */

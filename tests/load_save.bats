@@ -219,3 +219,118 @@ Loaded image: multi:latest"
 	run --separate-stderr udc load -i dsave
 	assert_error_unchanged "dsave" "diff_id"
 }
+
+# ---- save ---------------------------------------------------------------------------------
+
+# udc2 ARGS...: udockerc on a second repository.
+udc2() {
+	UDOCKERC_DIR=$BATS_TEST_TMPDIR/repo2 udc "$@"
+}
+
+# load_oci: load the cached layout into the test's repository.
+load_oci() {
+	udc load -i "$OCI" >/dev/null || fail "load of the cached OCI layout failed"
+}
+
+@test "save: a saved image loads into another repository and unpacks the same" {
+	load_oci
+	run --separate-stderr udc save -o saved.tar layered
+	assert_success
+	assert_output ""
+	run --separate-stderr udc2 load -i saved.tar
+	assert_success
+	assert_output "Loaded image: layered:latest"
+	assert_tree "$(created_root layered "$BATS_TEST_TMPDIR/repo2")" layered
+	assert_tmp_empty
+}
+
+@test "save: layer.tar files are uncompressed and match the config's diff_ids" {
+	load_oci
+	udc save --output=saved.tar layered
+	mkdir x && tar -C x -xf saved.tar
+	cfg=$(jq -r '.[0].Config' x/manifest.json)
+	cmp "x/$cfg" "$(oci_blob "$(oci_manifest layered | jq -r .config.digest)")"
+	run jq -r '.[0].Layers[]' x/manifest.json
+	i=0
+	for l in "${lines[@]}"; do
+		want=$(jq -r ".rootfs.diff_ids[$i]" "x/$cfg")
+		[ "sha256:$(layer_hex "x/$l")" = "$want" ] || fail "$l is not $want"
+		i=$((i + 1))
+	done
+	[ "$i" -eq 5 ]
+	jq -e '.layered.latest' x/repositories >/dev/null
+}
+
+@test "save: skopeo reads the archive and umoci unpacks it as expected" {
+	load_oci
+	udc save -o saved.tar layered
+	run registry_skopeo copy "docker-archive:$BATS_TEST_TMPDIR/saved.tar" "oci:$BATS_TEST_TMPDIR/oci:layered"
+	assert_success
+	run umoci unpack --rootless --image "$BATS_TEST_TMPDIR/oci:layered" bundle
+	assert_success
+	assert_tree bundle/rootfs layered
+}
+
+@test "save: an imported image gets a config with the diff_ids of its layer" {
+	import_busybox bb:1.0
+	udc save -o saved.tar bb:1.0
+	mkdir x && tar -C x -xf saved.tar
+	cfg=$(jq -r '.[0].Config' x/manifest.json)
+	[ "sha256:$(layer_hex "x/$(jq -r '.[0].Layers[0]' x/manifest.json)")" = "$(jq -r '.rootfs.diff_ids[0]' "x/$cfg")" ]
+	[ "$(jq -r .os "x/$cfg")" = linux ]
+	[ "${cfg%.json}" = "$(layer_hex "x/$cfg")" ]
+	run --separate-stderr udc2 load -i saved.tar
+	assert_success
+	assert_output "Loaded image: bb:1.0"
+	run diff <(registry_list "$(created_root bb:1.0)") \
+		<(registry_list "$(created_root bb:1.0 "$BATS_TEST_TMPDIR/repo2")")
+	assert_success
+}
+
+@test "save: two images sharing a layer write it once" {
+	load_oci
+	udc tag busybox:latest other/bb:2
+	udc save -o saved.tar layered busybox other/bb:2
+	run jq -c '[.[] | .RepoTags]' <(tar -xOf saved.tar manifest.json)
+	assert_output '[["layered:latest"],["busybox:latest","other/bb:2"]]'
+	shared=$(jq -r '.[1].Layers[0]' <(tar -xOf saved.tar manifest.json))
+	[ "$(tar -tf saved.tar | grep -c -x -F "$shared")" -eq 1 ]
+	run --separate-stderr udc2 load -i saved.tar
+	assert_success
+	assert_equal "$(count_lines "$output")" 3
+}
+
+@test "save: to stdout, with - or without -o" {
+	load_oci
+	udc save busybox >out1.tar
+	udc save - busybox >out2.tar
+	cmp out1.tar out2.tar
+	run --separate-stderr udc2 load <out1.tar
+	assert_success
+	assert_output "Loaded image: busybox:latest"
+}
+
+@test "save: an unknown image is refused and no file is written" {
+	load_oci
+	repo_snapshot
+	run --separate-stderr udc save -o saved.tar busybox nosuch:1
+	assert_error_unchanged "nosuch:1"
+	[ ! -e saved.tar ]
+	[ -z "$(find . -maxdepth 1 -name 'saved.tar*')" ]
+}
+
+@test "save: a full device is an error naming it" {
+	load_oci
+	repo_snapshot
+	run --separate-stderr udc save -o /dev/full busybox
+	assert_error_unchanged "/dev/full"
+}
+
+@test "save: an existing output file is refused" {
+	load_oci
+	echo keep >saved.tar
+	repo_snapshot
+	run --separate-stderr udc save -o saved.tar busybox
+	assert_error_unchanged "saved.tar" "exists"
+	[ "$(cat saved.tar)" = keep ]
+}
