@@ -23,7 +23,7 @@ HELPER_SRCS := $(sort $(wildcard tests/unit/helper_*.c))
 
 objs = $(patsubst %.c,$(1)/%.o,$(2))
 
-.PHONY: all san check check-unit check-e2e demo install deps lint clean
+.PHONY: all san check check-unit check-e2e demo bench install deps lint clean
 
 all: $(BUILD)/udockerc
 
@@ -74,6 +74,11 @@ check-e2e: deps
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh $(BUILD)/udockerc
+
+# Benchmarks (bench/): speed is measured there, never in tests.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bench/pull-create.sh $(BUILD)/udockerc
 
 install: $(BUILD)/udockerc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/udockerc
