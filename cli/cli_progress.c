@@ -37,7 +37,7 @@ struct cli_progress *cli_progress_new(TALLOC_CTX *mem_ctx, int quiet)
 /* "12.3 MB" style, into buf. */
 static const char *human(int64_t bytes, char *buf, size_t size)
 {
-	if (bytes < 1024 * 1024)
+	if (bytes < 1024LL * 1024LL)
 		snprintf(buf, size, "%.1f kB", (double)bytes / 1024.0);
 	else
 		snprintf(buf, size, "%.1f MB", (double)bytes / (1024.0 * 1024.0));

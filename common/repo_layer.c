@@ -115,15 +115,15 @@ static const char **used_layers(TALLOC_CTX *mem_ctx, struct repo *r, struct udc_
 	if (used)
 		used[0] = NULL;
 	for (size_t i = 0; refs && r2 == 0 && i < nrefs; i++) {
-		json_t *img = repo_image_get(mem_ctx, r, refs[i], e), *l;
-		size_t k;
+		json_t *img = repo_image_get(mem_ctx, r, refs[i], e);
+		json_t *layers = img ? json_object_get(img, "layers") : NULL;
 
 		if (!img)
 			return NULL;
-		json_array_foreach(json_object_get(img, "layers"), k, l)
-			if (r2 == 0)
-				r2 = used_add(mem_ctx, &used, &n,
-					      json_string_value(json_object_get(l, "digest")));
+		for (size_t k = 0; r2 == 0 && k < json_array_size(layers); k++)
+			r2 = used_add(mem_ctx, &used, &n,
+				      json_string_value(json_object_get(json_array_get(layers, k),
+									"digest")));
 		if (r2 == 0 && json_is_string(json_object_get(img, "config_digest")))
 			r2 = used_add(mem_ctx, &used, &n,
 				      json_string_value(json_object_get(img, "config_digest")));

@@ -163,17 +163,21 @@ static json_t *pulled_record(const char *local, const struct reg_manifest *m, js
 /* The hex digests of the blobs of the record local replaces (NULL-terminated), or NULL. */
 static const char **replaced_blobs(TALLOC_CTX *mem_ctx, struct repo *r, const char *local)
 {
-	json_t *old = repo_image_get(mem_ctx, r, local, NULL), *l;
-	size_t n = 0, i;
+	json_t *old = repo_image_get(mem_ctx, r, local, NULL);
+	json_t *layers = old ? json_object_get(old, "layers") : NULL;
 	const char **hexes = old ? talloc_zero_array(mem_ctx, const char *,
-						      json_array_size(json_object_get(old, "layers")) + 2)
+						      json_array_size(layers) + 2)
 				 : NULL;
+	size_t n = 0;
 	const char *d;
 
-	json_array_foreach(hexes ? json_object_get(old, "layers") : NULL, i, l)
-		if ((d = json_string_value(json_object_get(l, "digest"))) && strlen(d) > 7)
+	if (!hexes)
+		return NULL;
+	for (size_t i = 0; i < json_array_size(layers); i++)
+		if ((d = json_string_value(json_object_get(json_array_get(layers, i), "digest"))) &&
+		    strlen(d) > 7)
 			hexes[n++] = d + 7;
-	if (hexes && (d = json_string_value(json_object_get(old, "config_digest"))) && strlen(d) > 7)
+	if ((d = json_string_value(json_object_get(old, "config_digest"))) && strlen(d) > 7)
 		hexes[n++] = d + 7;
 	return hexes;
 }
@@ -249,19 +253,19 @@ int reg_pull(TALLOC_CTX *mem_ctx, struct repo *r, struct reg_client *c, const ch
 	struct pull_state s = { .r = r, .c = c };
 	struct reg_platform want;
 	void *lock = NULL;
-	int ret;
+	int ret = -EINVAL;
 
 	reg_platform_host(&want);
-	ret = o->platform ? reg_platform_parse(o->platform, &want, e) : 0;
-	if (ret == 0 && !(s.ref = reg_ref_parse(tmp, name, o->registry, e)))
-		ret = -e->code;
-	if (ret == 0) {
-		reg_pull_target(s.ref, o->insecure, &s.t);
-		s.local = local_name(tmp, name, o->registry, s.ref);
-		ret = reg_pull_manifest(tmp, c, s.ref, &s.t, &want, &s.m, &s.digest, e);
-	}
+	if (o->platform && reg_platform_parse(o->platform, &want, e) < 0)
+		goto out;
+	s.ref = reg_ref_parse(tmp, name, o->registry, e);
+	if (!s.ref)
+		goto out;
+	reg_pull_target(s.ref, o->insecure, &s.t);
+	s.local = local_name(tmp, name, o->registry, s.ref);
+	ret = reg_pull_manifest(tmp, c, s.ref, &s.t, &want, &s.m, &s.digest, e);
 	if (ret == 0 && !(lock = repo_lock(tmp, r, REPO_LOCK_LAYERS_SHARED, e)))
-		ret = -e->code;
+		ret = -EIO;
 	if (ret == 0)
 		ret = fetch_and_record(tmp, &s, o, e);
 	talloc_free(lock);
@@ -269,10 +273,11 @@ int reg_pull(TALLOC_CTX *mem_ctx, struct repo *r, struct reg_client *c, const ch
 		repo_layer_drop_unused(r, s.added, NULL);
 	if (ret == 0 && s.replaced) /* a tag moved: its old blobs go unless still used */
 		repo_layer_drop_unused(r, s.replaced, NULL);
-	if (ret < 0 && s.ref)
+	if (ret < 0)
 		udc_wrap(e, "pull %s", name);
 	if (ret == 0)
 		*local = talloc_strdup(mem_ctx, s.local);
+out:
 	talloc_free(tmp);
 	return ret;
 }
