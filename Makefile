@@ -16,7 +16,7 @@ OPT_build-san := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=undefined -fvisibility=hidden
 LDOPT_build-san := -fsanitize=address,undefined
 
-LIB_SRCS  := $(sort $(wildcard common/*.c pull/*.c))
+LIB_SRCS  := $(sort $(wildcard common/*.c pull/*.c ptrace/*.c))
 CLI_SRCS  := $(sort $(wildcard cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRCS := $(sort $(wildcard tests/unit/helper_*.c))
