@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* run_spec.h - `run` options plus a container record -> struct run_spec (what to run). */
+#ifndef UDC_RUN_SPEC_H
+#define UDC_RUN_SPEC_H
+
+#include <jansson.h>
+#include <talloc.h>
+
+#include "common/engine.h"
+#include "common/error.h"
+
+/* run_opts flags. */
+enum run_opt_flag {
+	RUN_OPT_NOSYSDIRS = 1u << 0,  /* no default system binds */
+	RUN_OPT_HOSTENV = 1u << 1,    /* the host environment under the image's */
+	RUN_OPT_HOSTAUTH = 1u << 2,   /* the host's /etc/passwd and /etc/group, bound in */
+	RUN_OPT_BINDHOME = 1u << 3,   /* the host $HOME at the same path */
+	RUN_OPT_NOMETA = 1u << 4,     /* ignore the image config */
+	RUN_OPT_ENTRYPOINT = 1u << 5, /* entrypoint was given (NULL or "" clears the image's) */
+};
+
+/*
+ * What the command line collected, as plain data. Arrays are NULL-terminated and may be NULL
+ * (empty); strings may be NULL (not given). Nothing here is owned by run_spec_new.
+ */
+struct run_opts {
+	const char *const *env;	     /* -e K=V or -e K, in order */
+	const char *const *env_file; /* --env-file=FILE, in order */
+	const char *const *volumes;  /* -v HOST[:GUEST[:ro|rw]] */
+	const char *const *novol;    /* --novol=PATH: drop that default system bind */
+	const char *const *cmd;	     /* CMD [ARG...] after the container name */
+	const char *const *names;    /* the container's names, for container_names */
+	const char *entrypoint;	     /* --entrypoint=X, with RUN_OPT_ENTRYPOINT */
+	const char *workdir;	     /* -w */
+	const char *user;	     /* -u NAME|UID[:GID|:GROUP] */
+	const char *kernel;	     /* --kernel */
+	unsigned int flags;	     /* enum run_opt_flag */
+};
+
+/* The default PATH when the image sets none (Docker's). */
+#define RUN_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/*
+ * Build the run_spec of container_id, whose root directory is root and whose record (the
+ * parsed container.json) is container_record, for options o; host_environ is the host
+ * environment (environ). One talloc tree under mem_ctx; NULL plus e (one line naming the
+ * culprit) when the container cannot be prepared.
+ */
+struct run_spec *run_spec_new(TALLOC_CTX *mem_ctx, const char *root, const char *container_id,
+			      json_t *container_record, const struct run_opts *o,
+			      char **host_environ, struct udc_error *e);
+
+/* Value of K in a NULL-terminated "K=V" array, NULL when absent. */
+const char *run_env_get(char *const *envp, const char *key);
+
+/* ---- shared by run_spec.c, run_env.c and run_user.c only ---- */
+
+/* The whole host file path, NUL-terminated, child of mem_ctx (*len: its size, may be NULL);
+ * NULL plus e ("path: reason"). Files over 16 MiB are refused (-EFBIG). */
+char *run_spec_read_file(TALLOC_CTX *mem_ctx, const char *path, size_t *len, struct udc_error *e);
+
+/* The guest user, resolved from /etc/passwd and /etc/group of the guest view. */
+struct run_user {
+	const char *name; /* NULL when uid has no passwd entry */
+	const char *home; /* "/" when unknown */
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	size_t ngroups;
+};
+
+/* Resolve spec ("" or NULL: root) in the guest view t; children of mem_ctx; 0 or -errno + e. */
+int run_user_resolve(TALLOC_CTX *mem_ctx, const struct pm_table *t, const char *spec,
+		     struct run_user *u, struct udc_error *e);
+
+/* The inputs of the environment besides the options. */
+struct run_env_in {
+	json_t *image_env;   /* the image's Env array, or NULL */
+	char **host_environ; /* the host environment */
+	const struct run_user *user;
+	const char *root;
+	const char *container_id;
+	const char *execmode;
+};
+
+/* The guest environment, a NULL-terminated array child of mem_ctx; NULL plus e on failure. */
+char **run_env_build(TALLOC_CTX *mem_ctx, const struct run_opts *o, const struct run_env_in *in,
+		     struct udc_error *e);
+
+#endif
