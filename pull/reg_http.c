@@ -832,6 +832,24 @@ int reg_get_as(struct reg_client *c, const struct reg_target *t, const struct re
 	return r;
 }
 
+/* GET url as it is (no registry authentication): the Docker index's search API. */
+int reg_get_url(struct reg_client *c, const char *url, const char *accept, TALLOC_CTX *mem_ctx,
+		struct reg_response *out, struct udc_error *e)
+{
+	struct reg_xfer_req rq = {.url = url, .accept = accept};
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = reg_xfer_run(c->x, &rq, e);
+	if (r == 0 && fill_response(c->x, mem_ctx, out) < 0)
+		r = udc_fail(e, ENOMEM, "out of memory");
+	if (r == 0 && (c->x->status < 200 || c->x->status > 299))
+		r = reg_xfer_fail_status(c->x, c->x->url, e);
+	if (r == 0 && c->x->truncated)
+		r = udc_fail(e, EFBIG, "%s: answer larger than %ld bytes", c->x->url, REG_MAX_BODY);
+	return r;
+}
+
 /* GET or HEAD /v2/<repository>/<path> (or /v2/) with the stored credentials; see reg_http.h. */
 int reg_get(struct reg_client *c, const struct reg_target *t, const char *path, const char *accept,
 	    int head, TALLOC_CTX *mem_ctx, struct reg_response *out, struct udc_error *e)

@@ -53,6 +53,12 @@ struct reg_client *reg_client_new(TALLOC_CTX *mem_ctx, const struct reg_client_o
 int reg_get(struct reg_client *c, const struct reg_target *t, const char *path, const char *accept,
 	    int head, TALLOC_CTX *mem_ctx, struct reg_response *out, struct udc_error *e);
 
+/* GET url as it is, without registry authentication (a Docker index's /v1/search): 0 for a 2xx
+ * answer, else -errno plus e naming the URL and status. out's strings are children of
+ * mem_ctx. */
+int reg_get_url(struct reg_client *c, const char *url, const char *accept, TALLOC_CTX *mem_ctx,
+		struct reg_response *out, struct udc_error *e);
+
 /* ---- internal to pull/reg_*.c ------------------------------------------------------- */
 
 /* What a client learnt about a host: the scheme it answers on, a Bearer token's Authorization
