@@ -46,9 +46,10 @@ static int list_tags(struct cli_ctx *c, const struct cli_args *a, struct udc_err
 	if (!j || !json_is_array(json_object_get(j, "tags")))
 		return udc_fail(e, EBADMSG, "%s: malformed tag list%s%s", resp.url, j ? "" : ": ",
 				j ? "" : jerr.text);
-	json_array_foreach(json_object_get(j, "tags"), i, tag)
-		if (json_is_string(tag))
-			printf("%s\n", json_string_value(tag));
+	tag = json_object_get(j, "tags");
+	for (i = 0; i < json_array_size(tag); i++)
+		if (json_is_string(json_array_get(tag, i)))
+			printf("%s\n", json_string_value(json_array_get(tag, i)));
 	return 0;
 }
 
@@ -103,8 +104,9 @@ static int search(struct cli_ctx *c, const struct cli_args *a, struct udc_error 
 	if (!j || !json_is_array(json_object_get(j, "results")))
 		return udc_fail(e, EBADMSG, "%s: malformed search answer", resp.url);
 	printf("%-40s %-45s %-9s %s\n", "NAME", "DESCRIPTION", "STARS", "OFFICIAL");
-	json_array_foreach(json_object_get(j, "results"), i, res)
-		print_result(res, cli_has(&cmd_search, a, "--no-trunc"));
+	res = json_object_get(j, "results");
+	for (i = 0; i < json_array_size(res); i++)
+		print_result(json_array_get(res, i), cli_has(&cmd_search, a, "--no-trunc"));
 	return 0;
 }
 
