@@ -794,6 +794,19 @@ static int get_authed(struct reg_client *c, const struct reg_target *t,
 	return r;
 }
 
+/* Copy the answer in x into out: 0 for a complete 2xx answer, else -errno plus e. */
+static int take_answer(struct reg_xfer *x, TALLOC_CTX *mem_ctx, struct reg_response *out,
+		       struct udc_error *e)
+{
+	if (fill_response(x, mem_ctx, out) < 0)
+		return udc_fail(e, ENOMEM, "out of memory");
+	if (x->status < 200 || x->status > 299)
+		return reg_xfer_fail_status(x, x->url, e);
+	if (x->truncated)
+		return udc_fail(e, EFBIG, "%s: answer larger than %ld bytes", x->url, REG_MAX_BODY);
+	return 0;
+}
+
 /* reg_get with explicit credentials (NULL: the stored ones). */
 int reg_get_as(struct reg_client *c, const struct reg_target *t, const struct reg_creds *creds,
 	       const char *path, const char *accept, int head, TALLOC_CTX *mem_ctx,
@@ -822,12 +835,8 @@ int reg_get_as(struct reg_client *c, const struct reg_target *t, const struct re
 		rq.auth = reg_auth_cached(c, t->host, scope);
 		r = get_authed(c, t, creds, scope, &rq, e);
 	}
-	if (r == 0 && fill_response(c->x, mem_ctx, out) < 0)
-		r = udc_fail(e, ENOMEM, "out of memory");
-	if (r == 0 && (c->x->status < 200 || c->x->status > 299))
-		r = reg_xfer_fail_status(c->x, c->x->url, e);
-	if (r == 0 && c->x->truncated)
-		r = udc_fail(e, EFBIG, "%s: answer larger than %ld bytes", c->x->url, REG_MAX_BODY);
+	if (r == 0)
+		r = take_answer(c->x, mem_ctx, out, e);
 	talloc_free(tmp);
 	return r;
 }
@@ -841,12 +850,8 @@ int reg_get_url(struct reg_client *c, const char *url, const char *accept, TALLO
 
 	memset(out, 0, sizeof(*out));
 	r = reg_xfer_run(c->x, &rq, e);
-	if (r == 0 && fill_response(c->x, mem_ctx, out) < 0)
-		r = udc_fail(e, ENOMEM, "out of memory");
-	if (r == 0 && (c->x->status < 200 || c->x->status > 299))
-		r = reg_xfer_fail_status(c->x, c->x->url, e);
-	if (r == 0 && c->x->truncated)
-		r = udc_fail(e, EFBIG, "%s: answer larger than %ld bytes", c->x->url, REG_MAX_BODY);
+	if (r == 0)
+		r = take_answer(c->x, mem_ctx, out, e);
 	return r;
 }
 
