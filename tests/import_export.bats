@@ -109,6 +109,7 @@ load helpers/common
 @test "import: writing to the source tarball later does not change the stored layer" {
 	need_busybox
 	cp "$BUSYBOX_TAR" mine.tar
+	chmod u+w mine.tar # the cached fixture is read-only, and so is a copy made by its owner
 	local hex
 	hex=$(layer_hex mine.tar)
 	run --separate-stderr udc import mine.tar kept:1
