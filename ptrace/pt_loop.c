@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pt_loop.c - start the guest under ptrace and serve its stops until the last tracee is gone. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/pm.h"
+#include "ptrace/pt_loop.h"
+#include "ptrace/pt_mem.h"
+#include "ptrace/pt_seccomp.h"
+#include "ptrace/pt_sysno.h"
+
+#define PT_OPTS                                                                                    \
+	(PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |    \
+	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD)
+
+const char *pt_loop_cwd(struct pt_loop *l, struct pt_tracee *t)
+{
+	char link[64], host[PATH_MAX], guest[PATH_MAX];
+	ssize_t n;
+
+	if (t->cwd)
+		return t->cwd;
+	snprintf(link, sizeof(link), "/proc/%d/cwd", (int)t->pid);
+	n = readlink(link, host, sizeof(host) - 1);
+	if (n < 0)
+		return NULL;
+	host[n] = '\0';
+	if (pm_map_host(l->spec->table, host, guest, NULL) != 0 || pt_tracee_set_cwd(t, guest) != 0)
+		return NULL;
+	return t->cwd;
+}
+
+/* Resume t after a stop, delivering sig; PTRACE_SYSCALL when a syscall stop must come. */
+static void pt_resume(struct pt_loop *l, struct pt_tracee *t, int sig)
+{
+	int req = PTRACE_CONT;
+
+	if (l->mode == PT_RUN_P2 || t->state != PT_TS_OUTSIDE)
+		req = PTRACE_SYSCALL;
+	ptrace((enum __ptrace_request)req, t->pid, 0, (void *)(long)sig);
+}
+
+/* End the handling of t's syscall without an exit stop. */
+static void pt_done(struct pt_tracee *t)
+{
+	t->state = PT_TS_OUTSIDE;
+	t->sysidx = -1;
+	t->restore = t->fail = t->execed = 0;
+	t->pending = NULL;
+	talloc_free_children(t->event);
+}
+
+/* Handle the entry of table syscall idx in t; need_exit from the table (or the filter). */
+static void pt_on_entry(struct pt_loop *l, struct pt_tracee *t, int idx, int need_exit)
+{
+	int r;
+
+	if (ptrace(PTRACE_GETREGS, t->pid, 0, &t->regs) != 0)
+		return;
+	r = pt_enter(l, t, idx, need_exit);
+	if (r == PT_ENTER_ERROR)
+		return;
+	if (r == PT_ENTER_CONT) {
+		pt_done(t);
+	} else if (l->mode == PT_RUN_P1) {
+		t->state = l->probe.order == PT_ORDER_SECCOMP_FIRST ? PT_TS_WAIT_ENTRY
+								     : PT_TS_WAIT_EXIT;
+	} else {
+		t->state = PT_TS_WAIT_EXIT;
+	}
+	pt_resume(l, t, 0);
+}
+
+/* A seccomp stop (P1): the filter's data names the table entry and the exit-stop bit. */
+static void pt_on_seccomp(struct pt_loop *l, struct pt_tracee *t)
+{
+	unsigned long data = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &data);
+	if (data & PT_SECCOMP_DATA_FOREIGN) {
+		if (ptrace(PTRACE_GETREGS, t->pid, 0, &t->regs) == 0) {
+			pt_reg_set_sysno(&t->regs, -1);
+			pt_reg_set_ret(&t->regs, -ENOSYS);
+			ptrace(PTRACE_SETREGS, t->pid, 0, &t->regs);
+		}
+		pt_resume(l, t, 0);
+		return;
+	}
+	pt_on_entry(l, t, (int)(data & PT_SECCOMP_DATA_INDEX), !!(data & PT_SECCOMP_DATA_EXIT));
+}
+
+/* A syscall stop (entry or exit; P2 always, P1 only after a seccomp stop asked for it). */
+static void pt_on_syscall(struct pt_loop *l, struct pt_tracee *t)
+{
+	struct user_regs_struct r;
+	const struct pt_sysent *s;
+	int idx;
+
+	switch (t->state) {
+	case PT_TS_WAIT_ENTRY:
+		t->state = PT_TS_WAIT_EXIT;
+		break;
+	case PT_TS_WAIT_EXIT:
+	case PT_TS_ENTERED:
+		if (t->sysidx >= 0)
+			pt_exit(l, t);
+		pt_done(t);
+		break;
+	default:
+		if (l->mode != PT_RUN_P2 || ptrace(PTRACE_GETREGS, t->pid, 0, &r) != 0)
+			break;
+		t->state = PT_TS_ENTERED;
+		idx = pt_sysent_index(pt_reg_sysno(&r));
+		s = idx >= 0 ? &pt_sysent_table[idx] : NULL;
+		if (s && pt_sysent_active(s, 0)) {
+			pt_on_entry(l, t, idx, pt_sysent_exit(s, 0));
+			return;
+		}
+		break;
+	}
+	pt_resume(l, t, 0);
+}
+
+/* A fork/vfork/clone event in parent t: the new tracee inherits its guest cwd. */
+static void pt_on_child(struct pt_loop *l, struct pt_tracee *t)
+{
+	unsigned long msg = 0;
+	struct pt_tracee *c;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &msg) == 0) {
+		c = pt_tracee_find(l->tracees, (pid_t)msg);
+		if (!c) {
+			c = pt_tracee_new(l->tracees, (pid_t)msg, t->cwd);
+			if (c)
+				c->fresh = 1;
+		} else {
+			pt_tracee_set_cwd(c, t->cwd);
+		}
+	}
+	pt_resume(l, t, 0);
+}
+
+/* A PTRACE_EVENT_STOP: the first stop of a new tracee, a group-stop or an interrupt. */
+static void pt_on_event_stop(struct pt_loop *l, struct pt_tracee *t, int sig)
+{
+	if (t->fresh) {
+		t->fresh = 0;
+		pt_resume(l, t, 0);
+	} else if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+		ptrace(PTRACE_LISTEN, t->pid, 0, 0);
+	} else {
+		pt_resume(l, t, 0);
+	}
+}
+
+/* A stop of t with status st. */
+static void pt_on_stop(struct pt_loop *l, struct pt_tracee *t, int st)
+{
+	int sig = WSTOPSIG(st), ev = (unsigned int)st >> 16;
+
+	switch (ev) {
+	case 0:
+		if (sig == (SIGTRAP | 0x80))
+			pt_on_syscall(l, t);
+		else
+			pt_resume(l, t, sig); /* signal-delivery stop: forward it */
+		return;
+	case PTRACE_EVENT_SECCOMP:
+		pt_on_seccomp(l, t);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		pt_on_child(l, t);
+		return;
+	case PTRACE_EVENT_EXEC:
+		t->execed = 1;
+		pt_resume(l, t, 0);
+		return;
+	case PTRACE_EVENT_STOP:
+		pt_on_event_stop(l, t, sig);
+		return;
+	default:
+		pt_resume(l, t, 0);
+		return;
+	}
+}
+
+/* The status of pid ended: record it for the first tracee, forget the tracee. */
+static void pt_on_end(struct pt_loop *l, pid_t pid, int st)
+{
+	struct pt_tracee *t = pt_tracee_find(l->tracees, pid);
+
+	if (pid == l->first && !l->first_done) {
+		l->first_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		l->first_done = 1;
+	}
+	if (t)
+		pt_tracee_del(l->tracees, t);
+}
+
+/* Serve stops until no tracee is left (waitpid: ECHILD). */
+static void pt_serve(struct pt_loop *l)
+{
+	struct pt_tracee *t;
+	pid_t pid;
+	int st;
+
+	for (;;) {
+		pid = waitpid(-1, &st, __WALL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			pt_on_end(l, pid, st);
+			continue;
+		}
+		if (!WIFSTOPPED(st))
+			continue;
+		t = pt_tracee_find(l->tracees, pid);
+		if (!t)
+			t = pt_tracee_new(l->tracees, pid, NULL); /* before its parent's event */
+		if (!t) {
+			kill(pid, SIGKILL);
+			continue;
+		}
+		pt_on_stop(l, t, st);
+	}
+}
+
+/*
+ * The child: wait for the tracer, install the filter (P1), then enter the guest cwd and exec
+ * the guest program by their guest paths: the tracer translates both like any guest call.
+ */
+static void pt_child(const struct run_spec *s, unsigned int mode, int go)
+{
+	char c;
+
+	if (read(go, &c, 1) != 1)
+		_exit(127);
+	close(go);
+	if (mode == PT_RUN_P1 && pt_seccomp_install(0) != 0) {
+		dprintf(2, "udockerc: cannot install the seccomp filter\n");
+		_exit(127);
+	}
+	if (chdir(s->cwd) != 0) {
+		dprintf(2, "udockerc: %s: %s\n", s->cwd, strerror(errno));
+		_exit(127);
+	}
+	execve(s->exe, s->argv, s->envp);
+	dprintf(2, "udockerc: %s: %s\n", s->exe, strerror(errno));
+	_exit(127);
+}
+
+/* Seize pid, stop it once to set the resume mode, then let it go. */
+static int pt_start(struct pt_loop *l, pid_t pid, int go, struct udc_error *e)
+{
+	struct pt_tracee *t;
+	int st;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, PT_OPTS) != 0)
+		return udc_fail_sys(e, "ptrace is not permitted here; use the F mode (--execmode=F1)");
+	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) != 0 || waitpid(pid, &st, __WALL) != pid)
+		return udc_fail_sys(e, "ptrace: cannot stop the guest");
+	t = pt_tracee_new(l->tracees, pid, l->spec->cwd);
+	if (!t)
+		return udc_fail(e, ENOMEM, "ptrace: out of memory");
+	pt_resume(l, t, 0);
+	if (write(go, "g", 1) != 1)
+		return udc_fail_sys(e, "ptrace: cannot start the guest");
+	return 0;
+}
+
+int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct udc_error *e)
+{
+	struct pt_loop l = {.spec = s, .mode = mode};
+	int p[2], r;
+	pid_t pid;
+
+	r = pt_probe_run(&l.probe, e);
+	if (r < 0)
+		return r;
+	if (mode == PT_RUN_P1 && !l.probe.seccomp_ok)
+		return udc_fail(e, l.probe.seccomp_errno ? l.probe.seccomp_errno : ENOSYS,
+				"seccomp filters do not work here; use --execmode=P2");
+	l.memflags = l.probe.vm_ok ? 0 : PT_MEM_PEEKPOKE;
+	l.tracees = talloc_zero(NULL, struct pt_tracees);
+	if (!l.tracees)
+		return udc_fail(e, ENOMEM, "ptrace: out of memory");
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		talloc_free(l.tracees);
+		return udc_fail_sys(e, "ptrace: pipe");
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		pt_child(s, mode, p[0]);
+	}
+	close(p[0]);
+	r = pid < 0 ? udc_fail_sys(e, "ptrace: fork") : pt_start(&l, pid, p[1], e);
+	close(p[1]);
+	if (r < 0 && pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+	}
+	if (r == 0) {
+		l.first = pid;
+		pt_serve(&l);
+		*exit_status = l.first_status;
+	}
+	talloc_free(l.tracees);
+	return r;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pt_loop.h - run a guest under the ptrace tracer (P1: seccomp-filtered, P2: every syscall). */
+#ifndef UDC_PT_LOOP_H
+#define UDC_PT_LOOP_H
+
+#include <sys/user.h>
+
+#include "common/engine.h"
+#include "common/error.h"
+#include "ptrace/pt_probe.h"
+#include "ptrace/pt_tracee.h"
+
+enum pt_run_mode {
+	PT_RUN_P1 = 1, /* seccomp filter: only the table's syscalls stop */
+	PT_RUN_P2 = 2, /* no filter: PTRACE_SYSCALL on every syscall */
+};
+
+/*
+ * Run s to completion: fork, seize the child (EXITKILL, every fork/vfork/clone followed), let it
+ * install the filter (P1) and exec s->exe, translate paths until the last tracee is gone.
+ * Returns 0 with the first tracee's status in *exit_status (exit code, or 128+N after signal
+ * N), or -errno plus e when the guest could not be started. Reaps every tracee it made.
+ */
+int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct udc_error *e);
+
+/* ---- shared by pt_loop.c, pt_enter.c and pt_exit.c only ---- */
+
+struct pt_loop {
+	const struct run_spec *spec;
+	unsigned int mode;     /* enum pt_run_mode */
+	unsigned int memflags; /* enum pt_mem_flag */
+	struct pt_probe probe;
+	struct pt_tracees *tracees;
+	pid_t first;
+	int first_status;
+	int first_done;
+};
+
+/* Whether t's handled syscall needs the exit stop; the handler's results for pt_enter. */
+enum pt_enter_result {
+	PT_ENTER_CONT,	/* nothing more: let it run */
+	PT_ENTER_EXIT,	/* stop at the syscall exit (fix the result, restore registers) */
+	PT_ENTER_ERROR, /* the tracee vanished (-ESRCH) */
+};
+
+/* Handle the entry of table syscall idx (t->regs read already); enum pt_enter_result. */
+int pt_enter(struct pt_loop *l, struct pt_tracee *t, int idx, int need_exit);
+/* Handle the exit stop of t's handled syscall; 0 or -errno (-ESRCH: the tracee vanished). */
+int pt_exit(struct pt_loop *l, struct pt_tracee *t);
+/* The guest cwd of t, recomputed from /proc/PID/cwd when unknown; NULL on failure. */
+const char *pt_loop_cwd(struct pt_loop *l, struct pt_tracee *t);
+
+#endif
