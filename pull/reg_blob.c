@@ -30,6 +30,7 @@ struct blob {
 	int fd;				   /* the partial, flock'ed; -1 before */
 	EVP_MD_CTX *md;			   /* sha256 of the partial's have bytes */
 	int64_t have;
+	int64_t had; /* bytes the partial held when this fetch took it (what an earlier one left) */
 	struct reg_xfer *x;
 	struct reg_xfer_req rq; /* the current request (rq.url: after redirects) */
 	char *url0;		/* the blob's URL on the registry */
@@ -65,13 +66,17 @@ static int blob_destructor(struct blob *b)
 	return 0;
 }
 
-/* An empty partial this fetch holds locked has nothing to resume: remove it, so that a failed
- * or aborted fetch leaves tmp/blobs as it found it. */
-static void drop_if_empty(struct fetch *f, struct blob *b)
+/* A partial this fetch holds locked and started itself goes when the fetch ends without it:
+ * empty (nothing to resume), or cut short because another blob failed (the failure is the
+ * registry's answer, not an interruption). A partial an earlier fetch left stays, and so does
+ * one whose own transfer broke (FAILED): the next pull resumes those. */
+static void drop_own_partial(struct fetch *f, struct blob *b)
 {
 	struct stat st;
 
-	if (b && b->fd >= 0 && f->tmpfd >= 0 && fstat(b->fd, &st) == 0 && st.st_size == 0)
+	if (!b || b->fd < 0 || f->tmpfd < 0 || b->had > 0 || fstat(b->fd, &st) < 0)
+		return;
+	if (st.st_size == 0 || b->phase == B_ACTIVE)
 		unlinkat(f->tmpfd, b->partial, 0);
 }
 
@@ -82,7 +87,7 @@ static int fetch_destructor(struct fetch *f)
 	for (size_t i = 0; i < f->n; i++) {
 		if (f->b[i] && f->b[i]->phase == B_ACTIVE)
 			curl_multi_remove_handle(f->m, f->b[i]->x->h);
-		drop_if_empty(f, f->b[i]);
+		drop_own_partial(f, f->b[i]);
 	}
 	if (f->m)
 		curl_multi_cleanup(f->m);
@@ -176,6 +181,7 @@ static int resume(struct blob *b)
 		return udc_fail_sys(b->f->e, "blob sha256:%s: %s", b->hex, b->partial);
 	if (b->job->size >= 0 && sb.st_size > b->job->size)
 		return restart(b);
+	b->had = sb.st_size;
 	return rehash(b, sb.st_size);
 }
 
