@@ -11,12 +11,13 @@
 #include <unistd.h>
 
 #include "common/pm.h"
+#include "ptrace/pt_exec.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_sysno.h"
 
 /* host with a leading /proc/self or /proc/thread-self made the tracee's, in buf[PATH_MAX]. */
-static const char *pt_fs_self(pid_t pid, const char *host, char *buf)
+const char *pt_fs_self(pid_t pid, const char *host, char *buf)
 {
 	const char *rest = NULL;
 	int n;
@@ -34,19 +35,37 @@ static const char *pt_fs_self(pid_t pid, const char *host, char *buf)
 	return n > 0 && n < PATH_MAX ? buf : host;
 }
 
+/* The pm_fs context: the tracee (whose /proc/self it is) and the table. */
+struct pt_fs_ctx {
+	pid_t pid;
+	const struct pm_table *table;
+};
+
 /* pm_fs kind() seen from the tracee: /proc/self is the tracee, not the tracer. */
 static int pt_fs_kind(void *ctx, const char *host, int follow, unsigned int *type)
 {
+	const struct pt_fs_ctx *c = ctx;
 	char buf[PATH_MAX];
 
-	return pm_fs_raw_ops()->kind(NULL, pt_fs_self(*(pid_t *)ctx, host, buf), follow, type);
+	return pm_fs_raw_ops()->kind(NULL, pt_fs_self(c->pid, host, buf), follow, type);
 }
 
+/* readlink(), and a /proc magic link's host target (exe, cwd, fd/N) shown as its guest path. */
 static int pt_fs_readlink(void *ctx, const char *host, char *out, size_t size)
 {
-	char buf[PATH_MAX];
+	const struct pt_fs_ctx *c = ctx;
+	char buf[PATH_MAX], guest[PATH_MAX];
+	int n = pm_fs_raw_ops()->readlink(NULL, pt_fs_self(c->pid, host, buf), out, size);
+	size_t len;
 
-	return pm_fs_raw_ops()->readlink(NULL, pt_fs_self(*(pid_t *)ctx, host, buf), out, size);
+	if (n <= 0 || strncmp(host, "/proc/", 6) != 0 || out[0] != '/' ||
+	    pm_map_host(c->table, out, guest, NULL) != 0)
+		return n;
+	len = strlen(guest);
+	if (len >= size)
+		return -ENAMETOOLONG;
+	memcpy(out, guest, len + 1);
+	return (int)len;
 }
 
 static const struct pm_fs_ops pt_fs_ops = {
@@ -125,7 +144,8 @@ static int pt_slot(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysen
 		   unsigned int slot, struct user_regs_struct *r, unsigned long *top)
 {
 	char path[PATH_MAX], dir[PATH_MAX], guest[PATH_MAX], host[PATH_MAX];
-	struct pm_fs fs = {.ops = &pt_fs_ops, .ctx = &t->pid};
+	struct pt_fs_ctx c = {.pid = t->pid, .table = l->spec->table};
+	struct pm_fs fs = {.ops = &pt_fs_ops, .ctx = &c};
 	unsigned long flags = 0;
 	int n;
 
@@ -178,6 +198,39 @@ static int pt_paths(struct pt_loop *l, struct pt_tracee *t, const struct pt_syse
 	return 0;
 }
 
+/* execve/execveat: the program, its guest ELF loader or #! interpreter (pt_exec.c). */
+static int pt_exec_call(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s)
+{
+	char path[PATH_MAX], dir[PATH_MAX], cwd[PATH_MAX];
+	struct pt_fs_ctx c = {.pid = t->pid, .table = l->spec->table};
+	struct pm_fs fs = {.ops = &pt_fs_ops, .ctx = &c};
+	struct pt_exec_req q = {
+	    .fs = &fs, .path = path, .dir = dir, .cwd = cwd, .arg = (unsigned int)s->path[0]};
+	struct user_regs_struct r = t->regs;
+	unsigned long top = pt_mem_stack_top(pt_reg_sp(&r)), flags = 0;
+	const char *wd;
+	int n;
+
+	n = pt_slot_read(l, t, s, 0, path);
+	if (n <= 0)
+		return n; /* NULL, unmapped or empty (AT_EMPTY_PATH): the kernel's business */
+	n = pt_slot_base(l, t, s, 0, dir);
+	wd = pt_loop_cwd(l, t);
+	if (n < 0 || !wd)
+		return n < 0 ? n : -ENOENT;
+	snprintf(cwd, sizeof(cwd), "%s", wd);
+	if (s->flags_arg >= 0)
+		flags = pt_reg_arg(&t->regs, (unsigned int)s->flags_arg);
+	q.canon = pt_sysent_follow(s, 0, flags) ? PM_FOLLOW : 0;
+	n = pt_exec(l, t, &q, &r, &top);
+	if (n <= 0)
+		return n;
+	if (ptrace(PTRACE_SETREGS, t->pid, 0, &r) != 0)
+		return -ESRCH;
+	t->restore = 1;
+	return 0;
+}
+
 /* bind/connect: an AF_UNIX path address is not translated yet, so it fails with ENOSYS. */
 static int pt_sockaddr(struct pt_loop *l, struct pt_tracee *t)
 {
@@ -210,8 +263,10 @@ int pt_enter(struct pt_loop *l, struct pt_tracee *t, int idx, int need_exit)
 	case PT_FAM_stat:
 	case PT_FAM_readlink:
 	case PT_FAM_chdir:
-	case PT_FAM_exec:
 		r = pt_paths(l, t, s);
+		break;
+	case PT_FAM_exec:
+		r = pt_exec_call(l, t, s);
 		break;
 	case PT_FAM_getcwd:
 	case PT_FAM_fchdir:
