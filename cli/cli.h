@@ -32,6 +32,8 @@ struct cli_args {
 	const char *val[CLI_MAX_OPTS];   /* its last value */
 	char **pos;                      /* positional arguments */
 	int npos;
+	char **optv;                     /* the option words, for repeated options */
+	int optc;
 };
 
 struct cli_cmd {
@@ -53,6 +55,9 @@ int cli_opt_index(const struct cli_cmd *cmd, const char *name);
 int cli_has(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);
 /* The value of option name, or NULL. */
 const char *cli_val(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);
+/* Every value of a repeatable option name, in order, NULL-terminated, child of mem_ctx. */
+const char **cli_vals(TALLOC_CTX *mem_ctx, const struct cli_cmd *cmd, const struct cli_args *a,
+		      const char *name);
 /* Print the usage and options of cmd on stdout. */
 void cli_usage(const struct cli_cmd *cmd);
 
@@ -76,7 +81,7 @@ struct reg_client *cli_reg_client(struct cli_ctx *c, struct repo *r, int insecur
 extern const struct cli_cmd cmd_import, cmd_images, cmd_create, cmd_ps, cmd_name, cmd_rmname,
 	cmd_rename, cmd_inspect, cmd_protect, cmd_unprotect, cmd_clone, cmd_export, cmd_tag,
 	cmd_rmi, cmd_rm, cmd_verify, cmd_mkrepo, cmd_showconf, cmd_version, cmd_help, cmd_pull,
-	cmd_login, cmd_logout, cmd_manifest, cmd_search, cmd_load, cmd_save;
+	cmd_login, cmd_logout, cmd_manifest, cmd_search, cmd_run, cmd_load, cmd_save;
 
 /* main.c */
 /* The command called name, or NULL. */

@@ -65,6 +65,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_args 
 			return used;
 		i += used;
 	}
+	a->optv = argv;
+	a->optc = i;
 	a->pos = argv + i;
 	a->npos = argc - i;
 	if (a->npos < cmd->min_pos)
@@ -90,6 +92,35 @@ const char *cli_val(const struct cli_cmd *cmd, const struct cli_args *a, const c
 	int k = cli_opt_index(cmd, name);
 
 	return k >= 0 ? a->val[k] : NULL;
+}
+
+/* Every value of the repeatable option name, in order (the option words were checked by
+ * cli_parse already), NULL-terminated, child of mem_ctx. */
+const char **cli_vals(TALLOC_CTX *mem_ctx, const struct cli_cmd *cmd, const struct cli_args *a,
+		      const char *name)
+{
+	int want = cli_opt_index(cmd, name), n = 0;
+	const char **vals = talloc_zero_array(mem_ctx, const char *, (size_t)a->optc + 1);
+
+	for (int i = 0; vals && i < a->optc; i++) {
+		char word[128];
+		const char *eq = strchr(a->optv[i], '=');
+		size_t len = eq ? (size_t)(eq - a->optv[i]) : strlen(a->optv[i]);
+		int k;
+
+		if (len >= sizeof(word) || !strcmp(a->optv[i], "--"))
+			continue;
+		memcpy(word, a->optv[i], len);
+		word[len] = '\0';
+		k = cli_opt_index(cmd, word);
+		if (k < 0 || !cmd->opts[k].arg)
+			continue;
+		if (!eq)
+			i++; /* the value is the next word, whichever option this is */
+		if (k == want)
+			vals[n++] = eq ? eq + 1 : a->optv[i];
+	}
+	return vals;
 }
 
 /* Print the usage and options of cmd on stdout. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # demo.sh - `make demo`: a container from a local image, with no network. Builds a busybox
 # root filesystem tarball (tests/fixtures/busybox.sh, from Debian's busybox-static), imports
-# it as an image into a fresh demo repository, creates a named container and shows it.
+# it as an image into a fresh demo repository, creates a named container, shows it and runs a
+# command in it under the P engine.
 set -eu
 
 udockerc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -28,5 +29,5 @@ ls "$root/bin" | head -5
 step "$udockerc" export -o "$demo/demo.tar" demo
 step "$udockerc" clone --name=demo2 demo
 step "$udockerc" ps
+step "$udockerc" run demo /bin/sh -c 'cat /etc/os-release; cd /etc && echo "cwd in the guest: $(pwd)"'
 printf '\nThe containers are in %s (remove it when done).\n' "$UDOCKERC_DIR"
-printf 'udockerc run (the execution engines) is not part of this release yet.\n'

@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# run.bats - `run CONTAINER CMD` under the P engine (P1 and P2): programs of the image see the
+# container's files, volumes and their own exit status. The full option set of run is a later
+# issue; this suite covers what the engine needs.
+
+load helpers/common
+
+setup() {
+	common_setup
+	need_busybox
+	udc -q import "$BUSYBOX_TAR" bb:1 >/dev/null
+	udc -q create --name=bb bb:1 >/dev/null
+	echo HOST-ONLY >"$BATS_TEST_TMPDIR/host-only"
+}
+
+# in_mode MODE: set the execution mode of container bb (as setup --execmode will).
+in_mode() {
+	local f
+	f=$(dirname "$(udc inspect -p bb)")/container.json
+	jq --arg m "$1" '.execmode = $m' "$f" >"$f.new" && mv "$f.new" "$f"
+}
+
+@test "run: P1 reads the container's files, not the host's" {
+	run --separate-stderr udc run bb /bin/cat /etc/os-release
+	assert_success
+	assert_line 'ID=udockerc-busybox'
+	run --separate-stderr udc run bb /bin/cat "$BATS_TEST_TMPDIR/host-only"
+	assert_failure
+	refute_output --partial HOST-ONLY
+}
+
+@test "run: P2 reads the container's files too" {
+	in_mode P2
+	run --separate-stderr udc run bb /bin/cat /etc/os-release
+	assert_success
+	assert_line 'ID=udockerc-busybox'
+}
+
+@test "run: the guest's exit status is run's" {
+	run --separate-stderr udc run bb /bin/sh -c 'exit 7'
+	assert_equal "$status" 7
+	run --separate-stderr udc run bb /bin/sh -c 'kill -TERM $$'
+	assert_equal "$status" 143
+}
+
+@test "run: a shell pipeline, cd and pwd in the guest view" {
+	run --separate-stderr udc run bb /bin/sh -c 'cd /etc && /bin/cat os-release | /bin/grep ^ID= && pwd'
+	assert_success
+	assert_output $'ID=udockerc-busybox\n/etc'
+}
+
+@test "run: -v binds a host directory, reads and writes land on the host" {
+	mkdir vol
+	echo IN >vol/in
+	run --separate-stderr udc run -v "$PWD/vol:/data" bb /bin/sh -c 'cat /data/in; echo OUT >/data/out'
+	assert_success
+	assert_output IN
+	assert_equal "$(cat vol/out)" OUT
+}
+
+@test "run: a missing command is one error line and exit status 2" {
+	run --separate-stderr udc run bb /nonexistent
+	assert_equal "$status" 2
+	assert_one_error_line "/nonexistent"
+}
+
+@test "run: a missing volume source is one error line naming it, exit status 2" {
+	run --separate-stderr udc run -v /nonexistent-src:/data bb /bin/true
+	assert_equal "$status" 2
+	assert_one_error_line "/nonexistent-src"
+}
+
+@test "run: an unknown container is exit status 1 naming it" {
+	run --separate-stderr udc run nosuch /bin/true
+	assert_equal "$status" 1
+	assert_one_error_line "nosuch"
+}
+
+@test "run: dynamic programs of a Debian image run with the image's own loader and libraries" {
+	need_debian
+	udc -q import "$DEBIAN_TAR" deb:1 >/dev/null
+	udc -q create --name=deb deb:1 >/dev/null
+	run --separate-stderr udc run deb /usr/bin/python3 -c 'print(open("/etc/debian_version").read().strip())'
+	assert_success
+	assert_output --regexp '^12\.'
+}
+
+@test "run: -e and --env-file set the guest environment, -w its working directory" {
+	printf 'FROMFILE=file value\n# a comment\n' >envs
+	run --separate-stderr udc run -e 'GREETING=hello world' --env-file=envs -w /etc bb \
+		/bin/sh -c 'echo "$GREETING|$FROMFILE|$(pwd)"'
+	assert_success
+	assert_output 'hello world|file value|/etc'
+}
