@@ -92,3 +92,15 @@ in_mode() {
 	assert_success
 	assert_output 'hello world|file value|/etc'
 }
+
+@test "run: gcc of a Debian image compiles into a volume, and the result runs in the guest" {
+	need_debian
+	udc -q import "$DEBIAN_TAR" deb:1 >/dev/null
+	udc -q create --name=deb deb:1 >/dev/null
+	mkdir src
+	printf '#include <stdio.h>\nint main(void) { puts("built in the guest"); return 42; }\n' >src/t.c
+	run --separate-stderr udc run -v "$PWD/src:/src" deb /bin/sh -c 'cd /src && gcc -o t t.c && ./t'
+	assert_equal "$status" 42
+	assert_output "built in the guest"
+	[ -x src/t ]
+}
