@@ -81,7 +81,7 @@ struct reg_client *cli_reg_client(struct cli_ctx *c, struct repo *r, int insecur
 extern const struct cli_cmd cmd_import, cmd_images, cmd_create, cmd_ps, cmd_name, cmd_rmname,
 	cmd_rename, cmd_inspect, cmd_protect, cmd_unprotect, cmd_clone, cmd_export, cmd_tag,
 	cmd_rmi, cmd_rm, cmd_verify, cmd_mkrepo, cmd_showconf, cmd_version, cmd_help, cmd_pull,
-	cmd_login, cmd_logout, cmd_manifest, cmd_search, cmd_run, cmd_load, cmd_save;
+	cmd_login, cmd_logout, cmd_manifest, cmd_search, cmd_run, cmd_setup, cmd_load, cmd_save;
 
 /* main.c */
 /* The command called name, or NULL. */

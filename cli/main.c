@@ -9,7 +9,7 @@
 #include "common/log.h"
 
 static const struct cli_cmd *const commands[] = {
-	&cmd_run,    &cmd_pull,   &cmd_login,  &cmd_logout, &cmd_manifest, &cmd_search,
+	&cmd_run,    &cmd_setup,  &cmd_pull,   &cmd_login,  &cmd_logout, &cmd_manifest, &cmd_search,
 	&cmd_images, &cmd_import, &cmd_export, &cmd_create, &cmd_ps,     &cmd_rm,
 	&cmd_rmi,    &cmd_tag,    &cmd_inspect, &cmd_verify, &cmd_clone, &cmd_name,
 	&cmd_rmname, &cmd_rename, &cmd_protect, &cmd_unprotect, &cmd_mkrepo, &cmd_showconf,

@@ -13,13 +13,6 @@ setup() {
 	echo HOST-ONLY >"$BATS_TEST_TMPDIR/host-only"
 }
 
-# in_mode MODE: set the execution mode of container bb (as setup --execmode will).
-in_mode() {
-	local f
-	f=$(dirname "$(udc inspect -p bb)")/container.json
-	jq --arg m "$1" '.execmode = $m' "$f" >"$f.new" && mv "$f.new" "$f"
-}
-
 @test "run: P1 reads the container's files, not the host's" {
 	run --separate-stderr udc run bb /bin/cat /etc/os-release
 	assert_success
@@ -30,7 +23,7 @@ in_mode() {
 }
 
 @test "run: P2 reads the container's files too" {
-	in_mode P2
+	udc setup --execmode=P2 bb >/dev/null
 	run --separate-stderr udc run bb /bin/cat /etc/os-release
 	assert_success
 	assert_line 'ID=udockerc-busybox'
@@ -103,4 +96,25 @@ in_mode() {
 	assert_equal "$status" 42
 	assert_output "built in the guest"
 	[ -x src/t ]
+}
+
+@test "setup: prints the execution mode, --execmode switches it and back, ps -m shows it" {
+	run --separate-stderr udc setup bb
+	assert_success
+	assert_output "execmode: P1"
+	run --separate-stderr udc setup --execmode=P2 bb
+	assert_output "execmode: P2"
+	run --separate-stderr udc ps -m
+	assert_line --regexp "^[0-9a-f-]{36} \. W P2 +\['bb'\]"
+	before=$(find "$(udc inspect -p bb)" -printf '%p %m %s\n' | sort | sha256sum)
+	udc setup --execmode=P1 bb >/dev/null
+	run --separate-stderr udc run bb /bin/cat /etc/os-release
+	assert_success
+	[ "$(find "$(udc inspect -p bb)" -printf '%p %m %s\n' | sort | sha256sum)" = "$before" ]
+}
+
+@test "setup: an unknown mode is one error line naming it, nothing changes" {
+	repo_snapshot
+	run --separate-stderr udc setup --execmode=Z9 bb
+	assert_error_unchanged "Z9"
 }
