@@ -71,11 +71,19 @@ int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Resolve a container id or name, printing the error; NULL when unknown. */
 char *cli_container(struct cli_ctx *c, const char *id_or_name);
 struct reg_client;
+struct reg_ref;
+struct reg_target;
 /* The credentials file of the repository, child of c->mem. */
 const char *cli_cred_file(struct cli_ctx *c, struct repo *r);
 /* A registry client for this invocation (credentials, CA from UDOCKERC_CA_BUNDLE, proxy). */
 struct reg_client *cli_reg_client(struct cli_ctx *c, struct repo *r, int insecure,
 				  const char *proxy, struct udc_error *e);
+/* For a command with --insecure, --httpproxy and --registry: name resolved as a registry
+ * reference, its target in *t and a client in *client. NULL plus e. */
+struct reg_ref *cli_registry_ref(struct cli_ctx *c, const struct cli_cmd *cmd,
+				 const struct cli_args *a, const char *name,
+				 struct reg_client **client, struct reg_target *t,
+				 struct udc_error *e);
 
 /* The commands, one file each (cmd_<name>.c). */
 extern const struct cli_cmd cmd_import, cmd_images, cmd_create, cmd_ps, cmd_name, cmd_rmname,

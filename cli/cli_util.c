@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "pull/reg_http.h"
+#include "pull/reg_pull.h"
 
 /* The repository, opened (and created) on first use. */
 struct repo *cli_repo(struct cli_ctx *c, struct udc_error *e)
@@ -81,4 +81,21 @@ struct reg_client *cli_reg_client(struct cli_ctx *c, struct repo *r, int insecur
 		return NULL;
 	}
 	return reg_client_new(c->mem, &o, e);
+}
+
+/* name as a registry reference for cmd's --insecure, --httpproxy and --registry options. */
+struct reg_ref *cli_registry_ref(struct cli_ctx *c, const struct cli_cmd *cmd,
+				 const struct cli_args *a, const char *name,
+				 struct reg_client **client, struct reg_target *t,
+				 struct udc_error *e)
+{
+	int insecure = cli_has(cmd, a, "--insecure") || c->insecure;
+	struct repo *r = cli_repo(c, e);
+	struct reg_ref *ref;
+
+	*client = r ? cli_reg_client(c, r, insecure, cli_val(cmd, a, "--httpproxy"), e) : NULL;
+	ref = *client ? reg_ref_parse(c->mem, name, cli_val(cmd, a, "--registry"), e) : NULL;
+	if (ref)
+		reg_pull_target(ref, insecure, t);
+	return ref;
 }

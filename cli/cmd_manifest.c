@@ -20,23 +20,16 @@ static const struct cli_opt opts[] = {
 /* The manifest (or index) of name as served; with --platform, that platform's manifest. */
 static int inspect(struct cli_ctx *c, const struct cli_args *a, struct udc_error *e)
 {
-	int insecure = cli_has(&cmd_manifest, a, "--insecure") || c->insecure;
-	struct repo *r = cli_repo(c, e);
-	struct reg_client *client = r ? cli_reg_client(c, r, insecure,
-						       cli_val(&cmd_manifest, a, "--httpproxy"), e)
-				      : NULL;
-	struct reg_ref *ref = client ? reg_ref_parse(c->mem, a->pos[0],
-						     cli_val(&cmd_manifest, a, "--registry"), e)
-				     : NULL;
+	struct reg_client *client;
+	struct reg_target t;
+	struct reg_ref *ref = cli_registry_ref(c, &cmd_manifest, a, a->pos[0], &client, &t, e);
 	const char *platform = cli_val(&cmd_manifest, a, "--platform");
 	struct reg_platform want;
 	struct reg_manifest *m;
-	struct reg_target t;
 	char *digest, *text;
 
 	if (!ref)
 		return -e->code;
-	reg_pull_target(ref, insecure, &t);
 	reg_platform_host(&want);
 	if (platform && reg_platform_parse(platform, &want, e) < 0)
 		return -e->code;

@@ -23,23 +23,16 @@ static const struct cli_opt opts[] = {
 /* Print the tags of name, one a line, as the registry lists them. */
 static int list_tags(struct cli_ctx *c, const struct cli_args *a, struct udc_error *e)
 {
-	int insecure = cli_has(&cmd_search, a, "--insecure") || c->insecure;
-	struct repo *r = cli_repo(c, e);
-	struct reg_client *client = r ? cli_reg_client(c, r, insecure,
-						       cli_val(&cmd_search, a, "--httpproxy"), e)
-				      : NULL;
-	struct reg_ref *ref = client ? reg_ref_parse(c->mem, a->pos[0],
-						     cli_val(&cmd_search, a, "--registry"), e)
-				     : NULL;
-	struct reg_response resp;
+	struct reg_client *client;
 	struct reg_target t;
+	struct reg_ref *ref = cli_registry_ref(c, &cmd_search, a, a->pos[0], &client, &t, e);
+	struct reg_response resp;
 	json_error_t jerr;
 	json_t *j, *tag;
 	size_t i;
 
 	if (!ref)
 		return -e->code;
-	reg_pull_target(ref, insecure, &t);
 	if (reg_get(client, &t, "tags/list", "application/json", 0, c->mem, &resp, e) < 0)
 		return -e->code;
 	j = own_json(c->mem, json_loadb(resp.body, resp.len, 0, &jerr));
