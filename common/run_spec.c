@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/own.h"
 #include "common/run_spec.h"
 
@@ -507,6 +508,7 @@ struct run_spec *run_spec_new(TALLOC_CTX *mem_ctx, const char *root, const char 
 {
 	struct run_spec *s = talloc_zero(mem_ctx, struct run_spec);
 	json_t *cfg = NULL;
+	struct udc_error w = {0};
 	struct run_user u;
 
 	if (!s) {
@@ -516,7 +518,13 @@ struct run_spec *run_spec_new(TALLOC_CTX *mem_ctx, const char *root, const char 
 	if (!(o->flags & RUN_OPT_NOMETA))
 		cfg = json_object_get(json_object_get(container_record, "config"), "config");
 	if (spec_ids(s, container_record, container_id, o, e) < 0 ||
-	    spec_table(s, root, o, host_environ, e) < 0 || spec_user(s, cfg, o, &u, e) < 0 ||
+	    spec_table(s, root, o, host_environ, e) < 0) {
+		talloc_free(s);
+		return NULL;
+	}
+	if (run_mounts_prepare(s, &w) < 0)
+		udc_log(UDC_LOG_WRN, "%s", w.msg);
+	if (spec_user(s, cfg, o, &u, e) < 0 ||
 	    spec_cwd(s, cfg, o, e) < 0 || spec_argv(s, cfg, o, e) < 0 ||
 	    spec_env(s, cfg, o, &u, host_environ, e) < 0 || spec_exe(s, e) < 0) {
 		talloc_free(s);

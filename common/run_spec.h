@@ -50,6 +50,13 @@ struct run_spec *run_spec_new(TALLOC_CTX *mem_ctx, const char *root, const char 
 			      json_t *container_record, const struct run_opts *o,
 			      char **host_environ, struct udc_error *e);
 
+/*
+ * Create the missing mount points of s's binds inside the container (directories on the way,
+ * an empty file for a file bind), never outside it; 0, or -errno plus e (the run can go on:
+ * the binds themselves still work, `ls` of their parent just does not list them).
+ */
+int run_mounts_prepare(const struct run_spec *s, struct udc_error *e);
+
 /* Value of K in a NULL-terminated "K=V" array, NULL when absent. */
 const char *run_env_get(char *const *envp, const char *key);
 

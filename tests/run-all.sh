@@ -8,6 +8,7 @@
 #         user and, when root, again as an unprivileged user (uid/gid 65534).
 # Every TAP stream is kept and summed by tests/tap-summary. Exit status: 0 when nothing failed.
 # Environment: BUILD (default build-san), BATS_ARGS (extra bats options, e.g. "-f create"),
+#   SUITES (suite names to run instead of all, e.g. "run create"),
 #   KEEP_TEST_DIR=1 keeps the temporary directory for a post-mortem.
 set -uo pipefail
 
@@ -79,7 +80,11 @@ run_bats() {
 	local tag=$1 tests_dir=$2
 	shift 2
 	local -a suites
-	suites=("$tests_dir"/*.bats)
+	if [ -n "${SUITES:-}" ]; then
+		for s in $SUITES; do suites+=("$tests_dir/$s.bats"); done
+	else
+		suites=("$tests_dir"/*.bats)
+	fi
 	[ -e "${suites[0]}" ] || { echo "# e2e: no suites in $tests_dir" >&2; return; }
 	echo "# e2e ($tag): ${#suites[@]} suites" >&2
 	# shellcheck disable=SC2086

@@ -51,6 +51,26 @@ setup() {
 	assert_equal "$(cat vol/out)" OUT
 }
 
+@test "run: a volume at a deep guest path is reachable; its mount points are made in the container only" {
+	mkdir -p vol other
+	echo DEEP >vol/f
+	echo FILE >file
+	root=$(udc inspect -p bb)
+	run --separate-stderr udc run -v "$PWD/vol:/data/sub/deep" -v "$PWD/file:/opt/x/file" \
+		-v "$PWD/other:/mnt/o" -v "$PWD/vol:/mnt/o/in/side" bb \
+		/bin/sh -c 'cat /data/sub/deep/f /opt/x/file; ls /; ls /data/sub'
+	assert_success
+	assert_line --index 0 DEEP
+	assert_line --index 1 FILE
+	assert_line data
+	assert_line opt
+	assert_line deep
+	[ -d "$root/data/sub/deep" ] && [ -f "$root/opt/x/file" ] && [ ! -s "$root/opt/x/file" ]
+	# nothing is created inside another bind (the user's directory other/)
+	run ls -A other
+	assert_output ''
+}
+
 @test "run: a missing command is one error line and exit status 2" {
 	run --separate-stderr udc run bb /nonexistent
 	assert_equal "$status" 2
@@ -106,6 +126,7 @@ setup() {
 	assert_output "execmode: P2"
 	run --separate-stderr udc ps -m
 	assert_line --regexp "^[0-9a-f-]{36} \. W P2 +\['bb'\]"
+	udc run bb /bin/true # the first run makes the mount points of /dev, /proc, ... (once)
 	before=$(find "$(udc inspect -p bb)" -printf '%p %m %s\n' | sort | sha256sum)
 	udc setup --execmode=P1 bb >/dev/null
 	run --separate-stderr udc run bb /bin/cat /etc/os-release
