@@ -8,7 +8,7 @@
 #include "common/error.h"
 #include "common/repo.h"
 
-#define CLI_MAX_OPTS 24
+#define CLI_MAX_OPTS 48
 
 enum { CLI_OK = 0, CLI_ERR = 1, CLI_PREP_ERR = 2 };
 
@@ -84,6 +84,32 @@ struct reg_ref *cli_registry_ref(struct cli_ctx *c, const struct cli_cmd *cmd,
 				 const struct cli_args *a, const char *name,
 				 struct reg_client **client, struct reg_target *t,
 				 struct udc_error *e);
+
+/* cmd_pull.c */
+/* Pull name with the pull options (--platform, --registry, --insecure, --httpproxy) that cmd
+ * (pull or run) was given in a; the local image name in *local. 0, or -errno plus e. */
+int cli_pull(struct cli_ctx *c, struct repo *r, const struct cli_cmd *cmd,
+	     const struct cli_args *a, const char *name, char **local, struct udc_error *e);
+
+/* cli_cpuset.c */
+/* --cpuset-cpus=LIST ("0-3,6"): bind this process, and so what it starts, to those CPUs; NULL
+ * list: nothing. 0, or -errno plus e naming the list. */
+int cli_cpuset(const char *list, struct udc_error *e);
+
+/* cli_container.c */
+/* Check a new container name before building: invalid or taken is an error; with force a taken
+ * name is warned about and *name set to NULL (udocker's create --force). */
+int cli_check_name(struct repo *r, const char **name, int force, struct udc_error *e);
+/* Build a container of image and install it under name (may be NULL); its id in *id. Its mode
+ * is UDOCKERC_DEFAULT_EXECUTION_MODE when set (an unknown mode is an error), else P1. */
+int cli_create(struct repo *r, const char *image, const char *name, char **id,
+	       struct udc_error *e);
+/* Whether this udockerc can run execution mode mode. */
+int cli_mode_known(const char *mode);
+/* Set the execution mode of container id (under META); the image's files are not touched. */
+int cli_set_mode(struct repo *r, const char *id, const char *mode, struct udc_error *e);
+/* Delete the container what (id or name); a protected one is kept (-EPERM). */
+int cli_remove(struct repo *r, const char *what, struct udc_error *e);
 
 /* The commands, one file each (cmd_<name>.c). */
 extern const struct cli_cmd cmd_import, cmd_images, cmd_create, cmd_ps, cmd_name, cmd_rmname,

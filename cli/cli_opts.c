@@ -15,6 +15,28 @@ int cli_opt_index(const struct cli_cmd *cmd, const char *name)
 	return -1;
 }
 
+/* "-it": short flags that take no value, given together; 1 when every letter is one. */
+static int parse_cluster(const struct cli_cmd *cmd, const char *word, struct cli_args *a)
+{
+	char one[3] = {'-', 0, 0};
+	size_t i, n = strlen(word);
+	int k;
+
+	if (n < 3 || word[1] == '-' || strchr(word, '='))
+		return 0;
+	for (i = 1; i < n; i++) {
+		one[1] = word[i];
+		k = cli_opt_index(cmd, one);
+		if (k < 0 || cmd->opts[k].arg)
+			return 0;
+	}
+	for (i = 1; i < n; i++) {
+		one[1] = word[i];
+		a->set[cli_opt_index(cmd, one)]++;
+	}
+	return 1;
+}
+
 /* Match one argv word; consumes a following value when needed. Returns words used or -errno. */
 static int parse_one(const struct cli_cmd *cmd, int argc, char **argv, int i, struct cli_args *a,
 		     struct udc_error *e)
@@ -29,6 +51,8 @@ static int parse_one(const struct cli_cmd *cmd, int argc, char **argv, int i, st
 	memcpy(name, argv[i], n);
 	name[n] = '\0';
 	k = cli_opt_index(cmd, name);
+	if (k < 0 && parse_cluster(cmd, argv[i], a))
+		return 1;
 	if (k < 0)
 		return udc_fail(e, EINVAL, "%s: unknown option %s", cmd->name, name);
 	a->set[k]++;

@@ -16,19 +16,21 @@ struct job_view {
 
 struct cli_progress {
 	int quiet, tty;
+	FILE *out;
 	struct job_view *jobs;
 	size_t njobs, drawn; /* lines on screen */
 	int64_t started_ms;
 };
 
-/* A progress display on stdout; quiet shows nothing. */
-struct cli_progress *cli_progress_new(TALLOC_CTX *mem_ctx, int quiet)
+/* A progress display on out; quiet shows nothing. */
+struct cli_progress *cli_progress_new(TALLOC_CTX *mem_ctx, int quiet, FILE *out)
 {
 	struct cli_progress *p = talloc_zero(mem_ctx, struct cli_progress);
 
 	if (p) {
 		p->quiet = quiet;
-		p->tty = isatty(STDOUT_FILENO);
+		p->out = out;
+		p->tty = isatty(fileno(out));
 		p->started_ms = reg_now_ms();
 	}
 	return p;
@@ -57,15 +59,15 @@ static void draw_line(const struct cli_progress *p, const struct job_view *j)
 	int fill = j->total > 0 ? (int)(30 * j->done / j->total) : 0;
 
 	if (j->state == REG_BLOB_EXISTS) {
-		fprintf(stdout, "%s%s: already exists\n", clr(p), j->label);
+		fprintf(p->out, "%s%s: already exists\n", clr(p), j->label);
 		return;
 	}
 	if (j->state == REG_BLOB_WAITING) {
-		fprintf(stdout, "%s%s: waiting for another pull\n", clr(p), j->label);
+		fprintf(p->out, "%s%s: waiting for another pull\n", clr(p), j->label);
 		return;
 	}
 	if (j->state != REG_BLOB_RUNNING) {
-		fprintf(stdout, "%s%s: %s %s\n", clr(p), j->label,
+		fprintf(p->out, "%s%s: %s %s\n", clr(p), j->label,
 			j->state == REG_BLOB_DONE ? "pull complete" : "failed",
 			human(j->done, a, sizeof(a)));
 		return;
@@ -73,7 +75,7 @@ static void draw_line(const struct cli_progress *p, const struct job_view *j)
 	memset(bar, ' ', 30);
 	memset(bar, '=', (size_t)(fill > 30 ? 30 : fill));
 	bar[30] = '\0';
-	fprintf(stdout, "%s%s: [%s] %s/%s %s/s\n", clr(p), j->label, bar, human(j->done, a, sizeof(a)),
+	fprintf(p->out, "%s%s: [%s] %s/%s %s/s\n", clr(p), j->label, bar, human(j->done, a, sizeof(a)),
 		human(j->total, b, sizeof(b)),
 		human(secs > 0 ? (int64_t)((double)j->done / secs) : 0, a, sizeof(a)));
 }
@@ -82,11 +84,11 @@ static void draw_line(const struct cli_progress *p, const struct job_view *j)
 static void redraw(struct cli_progress *p)
 {
 	if (p->drawn)
-		fprintf(stdout, "\033[%zuA", p->drawn);
+		fprintf(p->out, "\033[%zuA", p->drawn);
 	for (size_t i = 0; i < p->njobs; i++)
 		draw_line(p, &p->jobs[i]);
 	p->drawn = p->njobs;
-	fflush(stdout);
+	fflush(p->out);
 }
 
 /* The blobs about to be fetched: one line each, labelled like Docker (12 hex digits). */
@@ -129,5 +131,5 @@ void cli_progress_update(void *arg, size_t job, int64_t done, int64_t total, int
 void cli_progress_end(struct cli_progress *p)
 {
 	if (p && !p->quiet && p->tty)
-		fflush(stdout);
+		fflush(p->out);
 }

@@ -5,14 +5,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <talloc.h>
 
 #include "pull/reg_blob.h"
 
 struct cli_progress;
 
-/* A progress display on stdout, as docker pull shows it (child of mem_ctx); quiet shows nothing. */
-struct cli_progress *cli_progress_new(TALLOC_CTX *mem_ctx, int quiet);
+/* A progress display on out (stdout for pull, stderr for run's pull, which must leave the
+ * guest's stdout alone), as docker pull shows it (child of mem_ctx); quiet shows nothing. */
+struct cli_progress *cli_progress_new(TALLOC_CTX *mem_ctx, int quiet, FILE *out);
 /* Name the blobs about to be fetched (reg_pull_opts.announce). */
 void cli_progress_announce(void *arg, const struct reg_blob_job *jobs, size_t n);
 /* The reg_progress_fn: job's done/total bytes and state (REG_BLOB_*). */

@@ -19,30 +19,37 @@ static const struct cli_opt opts[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-static int run(struct cli_ctx *c, const struct cli_args *a)
+int cli_pull(struct cli_ctx *c, struct repo *r, const struct cli_cmd *cmd,
+	     const struct cli_args *a, const char *name, char **local, struct udc_error *e)
 {
-	int insecure = cli_has(&cmd_pull, a, "--insecure") || c->insecure;
-	struct udc_error e = { 0 };
-	struct repo *r = cli_repo(c, &e);
+	int insecure = cli_has(cmd, a, "--insecure") || c->insecure;
 	struct reg_client *client =
-		r ? cli_reg_client(c, r, insecure, cli_val(&cmd_pull, a, "--httpproxy"), &e) : NULL;
-	struct cli_progress *pr = cli_progress_new(c->mem, c->quiet);
+		cli_reg_client(c, r, insecure, cli_val(cmd, a, "--httpproxy"), e);
+	struct cli_progress *pr = cli_progress_new(c->mem, c->quiet, cmd == &cmd_pull ? stdout : stderr);
 	struct reg_pull_opts o = {
-		.platform = cli_val(&cmd_pull, a, "--platform"),
-		.registry = cli_val(&cmd_pull, a, "--registry"),
+		.platform = cli_val(cmd, a, "--platform"),
+		.registry = cli_val(cmd, a, "--registry"),
 		.insecure = insecure,
 		.announce = cli_progress_announce,
 		.progress = cli_progress_update,
 		.progress_arg = pr,
 	};
-	char *local = NULL;
 	int ret;
 
 	if (!client)
-		return cli_fail(&e);
-	ret = reg_pull(c->mem, r, client, a->pos[0], &o, &local, &e);
+		return -e->code;
+	ret = reg_pull(c->mem, r, client, name, &o, local, e);
 	cli_progress_end(pr);
-	if (ret < 0)
+	return ret;
+}
+
+static int run(struct cli_ctx *c, const struct cli_args *a)
+{
+	struct udc_error e = { 0 };
+	struct repo *r = cli_repo(c, &e);
+	char *local = NULL;
+
+	if (!r || cli_pull(c, r, &cmd_pull, a, a->pos[0], &local, &e) < 0)
 		return cli_fail(&e);
 	if (!c->quiet)
 		printf("Info: pulled %s\n", local);

@@ -11,28 +11,6 @@ static const struct cli_opt opts[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-/* The execution modes this udockerc can run (cmd_run.c's engine table). */
-static int mode_known(const char *mode)
-{
-	return !strcmp(mode, "P1") || !strcmp(mode, "P2");
-}
-
-/* Set the execution mode of container id (under META). The image's files are not touched. */
-static int set_mode(struct repo *r, const char *id, const char *mode, struct udc_error *e)
-{
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	void *lock = repo_lock(tmp, r, REPO_LOCK_META, e);
-	json_t *rec = lock ? repo_container_get(tmp, r, id, e) : NULL;
-	int ret = -EIO;
-
-	if (rec && json_object_set_new(rec, "execmode", json_string(mode)) == 0)
-		ret = repo_container_put(r, id, rec, e);
-	else if (rec)
-		ret = udc_fail(e, ENOMEM, "out of memory");
-	talloc_free(tmp);
-	return rec ? ret : -e->code;
-}
-
 static int run(struct cli_ctx *c, const struct cli_args *a)
 {
 	const char *mode = cli_val(&cmd_setup, a, "--execmode");
@@ -45,9 +23,9 @@ static int run(struct cli_ctx *c, const struct cli_args *a)
 		return cli_fail(&e);
 	if (!id)
 		return CLI_ERR;
-	if (mode && !mode_known(mode))
+	if (mode && !cli_mode_known(mode))
 		return cli_failf("invalid execution mode '%s' (this udockerc runs P1 and P2)", mode);
-	if (mode && set_mode(r, id, mode, &e) < 0)
+	if (mode && cli_set_mode(r, id, mode, &e) < 0)
 		return cli_fail(&e);
 	rec = repo_container_get(c->mem, r, id, &e);
 	if (!rec)

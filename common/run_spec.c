@@ -19,6 +19,12 @@ static const char *const sys_binds[] = {
     "/dev", "/proc", "/sys", "/etc/resolv.conf", "/etc/host.conf", "/etc/hosts", NULL,
 };
 
+/* --dri: udocker's list of graphics directories, bound where the host has them. */
+static const char *const dri_binds[] = {
+    "/dev/dri", "/usr/lib64/dri", "/usr/lib/dri", "/usr/lib/x86_64-linux-gnu/dri",
+    "/etc/OpenCL", NULL,
+};
+
 /* One future table entry. */
 struct bind {
 	const char *guest;
@@ -120,6 +126,9 @@ static void sys_binds_add(struct bind_list *l, const struct run_opts *o)
 	for (p = sys_binds; !(o->flags & RUN_OPT_NOSYSDIRS) && *p; p++)
 		if (!novol_has(o, *p) && stat(*p, &st) == 0)
 			bind_add(l, *p, *p, PM_IDENTITY, *p);
+	for (p = dri_binds; (o->flags & RUN_OPT_DRI) && *p; p++)
+		if (stat(*p, &st) == 0)
+			bind_add(l, *p, *p, PM_IDENTITY, "--dri");
 	if (o->flags & RUN_OPT_HOSTAUTH) {
 		bind_add(l, "/etc/passwd", "/etc/passwd", PM_IDENTITY | PM_RDONLY, "--hostauth");
 		bind_add(l, "/etc/group", "/etc/group", PM_IDENTITY | PM_RDONLY, "--hostauth");
@@ -203,7 +212,7 @@ static int binds_collect(TALLOC_CTX *tmp, const char *root, const struct run_opt
 			 char **host_environ, struct bind_list *l, struct udc_error *e)
 {
 	const char *const *v;
-	size_t n = 10;
+	size_t n = 16; /* root, system, --dri, --hostauth and --bindhome binds */
 	int r = 0;
 
 	for (v = o->volumes; v && *v; v++)

@@ -17,6 +17,7 @@ enum run_opt_flag {
 	RUN_OPT_BINDHOME = 1u << 3,   /* the host $HOME at the same path */
 	RUN_OPT_NOMETA = 1u << 4,     /* ignore the image config */
 	RUN_OPT_ENTRYPOINT = 1u << 5, /* entrypoint was given (NULL or "" clears the image's) */
+	RUN_OPT_DRI = 1u << 6,	      /* --dri: the host's graphics directories that exist */
 };
 
 /*

@@ -84,7 +84,7 @@ setup() {
 }
 
 @test "run: an unknown container is exit status 1 naming it" {
-	run --separate-stderr udc run nosuch /bin/true
+	run --separate-stderr udc run --pull=never nosuch /bin/true
 	assert_equal "$status" 1
 	assert_one_error_line "nosuch"
 }
