@@ -23,7 +23,7 @@ HELPER_SRCS := $(sort $(wildcard tests/unit/helper_*.c))
 
 objs = $(patsubst %.c,$(1)/%.o,$(2))
 
-.PHONY: all san check check-unit check-e2e demo bench install deps lint clean
+.PHONY: all san tools check check-unit check-e2e demo bench install deps lint clean
 
 all: $(BUILD)/udockerc
 
@@ -42,6 +42,11 @@ $(1)/udockerc: $(call objs,$(1),$(CLI_SRCS)) $(1)/libudockerc.a
 	@$(if $(V),,echo "  LD      $$@")
 	$(Q)$(CC) $(LDOPT_$(1)) $(LDFLAGS) -o $$@ $$^ $(PKG_LIBS)
 
+# Test tools (tests/tools/*.c): standalone programs on libc alone, for the bats suites.
+$(1)/tests/%: $(1)/tests/tools/%.o
+	@$(if $(V),,echo "  LD      $$@")
+	$(Q)$(CC) $(LDOPT_$(1)) $(LDFLAGS) -o $$@ $$^
+
 $(1)/tests/%: $(1)/tests/unit/%.o $(call objs,$(1),$(HELPER_SRCS)) $(1)/libudockerc.a
 	@$(if $(V),,echo "  LD      $$@")
 	$(Q)$(CC) $(LDOPT_$(1)) $(LDFLAGS) -o $$@ $$^ $(PKG_LIBS)
@@ -50,9 +55,14 @@ $(eval $(call BUILD_RULES,build))
 $(eval $(call BUILD_RULES,build-san))
 
 UNIT_BINS := $(patsubst tests/unit/%.c,build-san/tests/%,$(UNIT_SRCS))
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(patsubst tests/tools/%.c,build-san/tests/%,$(TOOL_SRCS))
 .SECONDARY:
 
-san: build-san/udockerc $(UNIT_BINS)
+san: build-san/udockerc $(UNIT_BINS) $(TOOL_BINS)
+
+# tools BUILD=DIR: the test tools of one build directory (tests/run-all.sh builds them).
+tools: $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 
 # ---- tests -------------------------------------------------------------------------
 # `make check` runs every test: C unit tests and the bats end-to-end suites, both under

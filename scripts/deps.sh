@@ -5,7 +5,7 @@ set -eu
 
 BUILD_PKGS="gcc make pkg-config libtalloc-dev uthash-dev libarchive-dev libjansson-dev libssl-dev libcurl4-openssl-dev"
 TEST_PKGS="bats bats-assert bats-support busybox-static debootstrap zstd gzip tar util-linux mount perl
-	docker-registry skopeo umoci apache2-utils jq curl openssl python3"
+	musl-tools docker-registry skopeo umoci apache2-utils jq curl openssl python3"
 PKGS="$BUILD_PKGS $TEST_PKGS"
 
 missing=""

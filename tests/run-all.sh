@@ -5,10 +5,12 @@
 #   unit: every build-san/tests/test_* binary (TAP)
 #   e2e:  installs the sanitized CLI into a temporary prefix (first on PATH), builds the
 #         fixtures (cached in /var/tmp/udockerc-fixtures), runs tests/*.bats as the current
-#         user and, when root, again as an unprivileged user (uid/gid 65534).
+#         user and, when root, again as an unprivileged user (uid/gid 65534). The engine
+#         suite, tests/engine.bats, runs once per execution mode of ENGINE_MODES.
 # Every TAP stream is kept and summed by tests/tap-summary. Exit status: 0 when nothing failed.
 # Environment: BUILD (default build-san), BATS_ARGS (extra bats options, e.g. "-f create"),
-#   SUITES (suite names to run instead of all, e.g. "run create"),
+#   SUITES (suite names to run instead of all, e.g. "run engine"),
+#   ENGINE_MODES (default "P1 P2": the modes tests/engine.bats runs in),
 #   KEEP_TEST_DIR=1 keeps the temporary directory for a post-mortem.
 set -uo pipefail
 
@@ -21,6 +23,7 @@ case $what in all | unit | e2e) ;; *)
 	;;
 esac
 BUILD=${BUILD:-build-san}
+ENGINE_MODES=${ENGINE_MODES:-P1 P2}
 export LC_ALL=C.UTF-8
 
 # Sanitizers: leaks are errors; the first error stops the process with a distinctive status.
@@ -75,25 +78,64 @@ run_unit() {
 	[ "$found" = 1 ] || echo "# unit: no test binaries in $src/$BUILD/tests" >&2
 }
 
-# run_bats TAG [RUNNER...]: the bats suites as whoever RUNNER makes us, TAP into TAG.tap.
+# run_bats TAG RUNNER... -- SUITE...: bats on SUITEs as whoever RUNNER makes us, TAP into
+# TAG.tap.
 run_bats() {
-	local tag=$1 tests_dir=$2
-	shift 2
-	local -a suites
-	if [ -n "${SUITES:-}" ]; then
-		for s in $SUITES; do suites+=("$tests_dir/$s.bats"); done
-	else
-		suites=("$tests_dir"/*.bats)
-	fi
-	[ -e "${suites[0]}" ] || { echo "# e2e: no suites in $tests_dir" >&2; return; }
-	echo "# e2e ($tag): ${#suites[@]} suites" >&2
+	local tag=$1
+	shift
+	local -a runner=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		runner+=("$1")
+		shift
+	done
+	shift
+	echo "# e2e ($tag): $# suites" >&2
 	# shellcheck disable=SC2086
-	"$@" bats --tap ${BATS_ARGS:-} "${suites[@]}" </dev/null 2>"$work/bats-$tag.err" |
+	"${runner[@]}" bats --tap ${BATS_ARGS:-} "$@" </dev/null 2>"$work/bats-$tag.err" |
 		tee "$tapdir/e2e-$tag.tap" | sed 's/^/  /' >&2
 	local rc=${PIPESTATUS[0]}
 	echo "# exit status $rc" >>"$tapdir/e2e-$tag.tap"
 	if [ -s "$work/bats-$tag.err" ]; then
 		sed 's/^/  bats stderr: /' "$work/bats-$tag.err" | head -n 100 >&2
+	fi
+}
+
+# run_suites TAG DIR RUNNER...: every suite of DIR (RUNNER ends with env: NAME=VALUE words
+# can follow it); engine.bats once per mode of ENGINE_MODES, as TAG-engine-MODE.
+run_suites() {
+	local tag=$1 dir=$2 f m
+	shift 2
+	local -a suites=() all=()
+	if [ -n "${SUITES:-}" ]; then
+		for f in $SUITES; do all+=("$dir/$f.bats"); done
+	else
+		all=("$dir"/*.bats)
+	fi
+	for f in "${all[@]}"; do
+		[ -e "$f" ] && [ "${f##*/}" != engine.bats ] && suites+=("$f")
+	done
+	if [ ${#suites[@]} -gt 0 ]; then
+		run_bats "$tag" "$@" -- "${suites[@]}"
+	else
+		echo "# e2e: no suites in $dir" >&2
+	fi
+	[ -e "$dir/engine.bats" ] || return 0
+	[ -z "${SUITES:-}" ] || [[ " $SUITES " == *" engine "* ]] || return 0
+	for m in $ENGINE_MODES; do
+		run_bats "$tag-engine-$m" "$@" ENGINE_MODE="$m" -- "$dir/engine.bats"
+	done
+}
+
+# fixture VAR SCRIPT [ARG...]: VAR=the tarball SCRIPT prints, or VAR= and VAR_ERROR=its last
+# line of stderr (the suites that need it fail with that reason; the others run).
+fixture() {
+	local var=$1 script=$2 err path
+	shift 2
+	if path=$("$script" "$@" 2>"$work/$var.err"); then
+		export "$var=$path" "${var}_ERROR="
+	else
+		err=$(tail -n 1 "$work/$var.err")
+		export "$var=" "${var}_ERROR=${err:-$(basename "$script") $* failed}"
 	fi
 }
 
@@ -105,27 +147,30 @@ run_e2e() {
 		tap_fail install "make install PREFIX=$inst BUILD=$BUILD failed"
 		return
 	fi
+	# The suites' test tools (the nons sandbox) of the same build, found in $BUILD/tests/.
+	if ! make -C "$src" --no-print-directory tools BUILD="$BUILD" >"$work/tools.log" 2>&1; then
+		sed 's/^/  /' "$work/tools.log" >&2
+		tap_fail tools "make tools BUILD=$BUILD failed"
+		return
+	fi
 	chmod -R a+rX "$inst"
 	export PATH="$inst/bin:$PATH" UDOCKERC_BUILD=$BUILD
 
 	# Fixtures (cached); a fixture that cannot be built is a failure, not a skip.
-	local err
+	# The Debian ones are built as root (debootstrap); anyone else uses the cache.
 	if ! BUSYBOX_TAR=$("$here/fixtures/busybox.sh" 2>"$work/busybox.err"); then
 		tap_fail fixture-busybox "$(tail -n 1 "$work/busybox.err")"
 		return
 	fi
-	if DEBIAN_TAR=$("$here/fixtures/debootstrap.sh" 2>"$work/debian.err"); then
-		DEBIAN_TAR_ERROR=
-	else
-		err=$(tail -n 1 "$work/debian.err")
-		DEBIAN_TAR= DEBIAN_TAR_ERROR=${err:-tests/fixtures/debootstrap.sh failed}
-	fi
-	export BUSYBOX_TAR DEBIAN_TAR DEBIAN_TAR_ERROR
+	export BUSYBOX_TAR
+	fixture DEBIAN_TAR "$here/fixtures/debootstrap.sh" bookworm
+	fixture TRIXIE_TAR "$here/fixtures/debootstrap.sh" trixie
+	fixture MUSL_TAR "$here/fixtures/musl.sh"
 
 	local me
 	me=$(id -un 2>/dev/null || id -u)
 	mkdir -p "$work/tmp-$me"
-	TMPDIR=$work/tmp-$me BATS_TMPDIR=$work/tmp-$me run_bats "$me" "$here" env
+	TMPDIR=$work/tmp-$me BATS_TMPDIR=$work/tmp-$me run_suites "$me" "$here" env
 
 	[ "$(id -u)" -eq 0 ] || return 0
 	# Again as an unprivileged user, with a private HOME and TMPDIR and a clean environment.
@@ -141,12 +186,14 @@ run_e2e() {
 		chmod -R a+rX "$work/src"
 		tests_dir=$work/src/tests
 	fi
-	(cd "$uhome" && run_bats unprivileged "$tests_dir" \
+	(cd "$uhome" && run_suites unprivileged "$tests_dir" \
 		setpriv --reuid=$uid --regid=$gid --clear-groups --inh-caps=-all \
 		env -i PATH="$PATH" HOME="$uhome" TMPDIR="$uhome/tmp" BATS_TMPDIR="$uhome/tmp" \
 		LANG=C.UTF-8 LC_ALL=C.UTF-8 CI="${CI:-}" \
 		ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" LSAN_OPTIONS="$LSAN_OPTIONS" \
 		BUSYBOX_TAR="$BUSYBOX_TAR" DEBIAN_TAR="$DEBIAN_TAR" DEBIAN_TAR_ERROR="$DEBIAN_TAR_ERROR" \
+		TRIXIE_TAR="$TRIXIE_TAR" TRIXIE_TAR_ERROR="$TRIXIE_TAR_ERROR" \
+		MUSL_TAR="$MUSL_TAR" MUSL_TAR_ERROR="$MUSL_TAR_ERROR" \
 		UDOCKERC_BUILD="$BUILD")
 }
 

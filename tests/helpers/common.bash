@@ -54,7 +54,7 @@ udc() {
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
-# need_busybox / need_debian: the fixture tarballs setup_suite.bash located or built.
+# need_busybox / need_debian (bookworm): the fixture tarballs setup_suite.bash located or built.
 need_busybox() {
 	[ -n "${BUSYBOX_TAR:-}" ] && [ -r "$BUSYBOX_TAR" ] ||
 		fail "busybox fixture missing: ${BUSYBOX_TAR_ERROR:-BUSYBOX_TAR is not set}"
@@ -62,6 +62,37 @@ need_busybox() {
 need_debian() {
 	[ -n "${DEBIAN_TAR:-}" ] && [ -r "$DEBIAN_TAR" ] ||
 		fail "debian fixture missing: ${DEBIAN_TAR_ERROR:-DEBIAN_TAR is not set}"
+}
+# need_trixie: the Debian trixie minbase (+python3) tarball, a glibc newer than the host's.
+need_trixie() {
+	[ -n "${TRIXIE_TAR:-}" ] && [ -r "$TRIXIE_TAR" ] ||
+		fail "trixie fixture missing: ${TRIXIE_TAR_ERROR:-TRIXIE_TAR is not set}"
+}
+# need_musl: the image of one dynamic musl program and musl's loader (tests/fixtures/musl.sh).
+need_musl() {
+	[ -n "${MUSL_TAR:-}" ] && [ -r "$MUSL_TAR" ] ||
+		fail "musl fixture missing: ${MUSL_TAR_ERROR:-MUSL_TAR is not set}"
+}
+
+# The nons sandbox (tests/tools/nons.c): no namespace can be made under it. make san builds
+# it into build-san/tests/, tests/run-all.sh into the build directory it tests.
+NONS=${NONS:-$SRC_DIR/${UDOCKERC_BUILD:-build-san}/tests/nons}
+need_nons() {
+	[ -x "$NONS" ] || fail "nons sandbox missing: $NONS (make san, or make tools BUILD=DIR)"
+}
+
+# nons_udc [--no-ptrace] ARGS...: the installed udockerc (as udc runs it) under nons.
+nons_udc() {
+	local -a box=("$NONS")
+	if [ "${1:-}" = --no-ptrace ]; then
+		box+=(--no-ptrace)
+		shift
+	fi
+	if is_root; then
+		"${box[@]}" "${UDOCKERC:-udockerc}" --allow-root "$@"
+	else
+		"${box[@]}" "${UDOCKERC:-udockerc}" "$@"
+	fi
 }
 
 # import_busybox [REF]: import the busybox fixture as REF (default bb:1.0), asserting success.
