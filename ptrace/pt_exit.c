@@ -58,7 +58,7 @@ static long pt_exit_readlink(struct pt_loop *l, struct pt_tracee *t, long ret)
 	if (ret <= 0 || !t->pending || strncmp(t->pending, "/proc/", 6) != 0)
 		return ret; /* an ordinary symlink holds guest text already */
 	if (pt_proc_readlink(l, t, t->pending, buf, size, &ret))
-		return ret; /* an exe link: the guest program, not the loader that runs it */
+		return ret; /* an exe link, or a target the kernel cut to size (pt_proc.c) */
 	if (pt_exit_guest(l, t, buf, (size_t)ret, guest) != 0)
 		return ret;
 	len = strlen(guest);

@@ -15,6 +15,8 @@
 #include <sys/ptrace.h>
 #include <unistd.h>
 
+#include "common/pm.h"
+#include "ptrace/pt_exec.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
 #include "ptrace/pt_sysno.h"
@@ -192,10 +194,22 @@ int pt_proc_readlink(struct pt_loop *l, struct pt_tracee *t, const char *path, u
 		     unsigned long size, long *ret)
 {
 	const char *exe = pt_proc_exe_of(l->tracees, t->pid, path);
+	char self[PATH_MAX], host[PATH_MAX], guest[PATH_MAX];
+	ssize_t n;
 	size_t len;
 
-	if (!exe)
-		return 0;
+	if (!exe) {
+		if ((unsigned long)*ret < size)
+			return 0; /* the whole target: pt_exit maps it */
+		/* the kernel cut the host target to fit: map the whole one, then cut */
+		n = readlink(pt_fs_self(t->pid, path, self), host, sizeof(host) - 1);
+		if (n <= 0)
+			return 0;
+		host[n] = '\0';
+		if (pm_map_host(l->spec->table, host, guest, NULL) != 0)
+			return 0;
+		exe = guest;
+	}
 	len = strlen(exe);
 	if (len > size)
 		len = size; /* readlink truncates silently */

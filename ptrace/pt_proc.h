@@ -41,9 +41,10 @@ int pt_proc_child(struct pt_tracee *c, const struct pt_tracee *t);
 const char *pt_proc_exe_of(struct pt_tracees *ts, pid_t self, const char *path);
 
 /*
- * readlink(at) of an exe link by t answered by the kernel (ret > 0): write the guest program
- * path to the buffer buf of size bytes (truncated as readlink does). 1 with the result in *ret
- * when path was such a link, 0 when it was not.
+ * readlink(at) by t of guest path, a /proc magic link the kernel answered with *ret > 0 bytes
+ * of its host target in the buffer buf of size bytes. An exe link: write the guest program
+ * path. Another link the kernel cut to size: map its whole target, write the guest path. Both
+ * truncated to size as readlink does; 1 with the result in *ret. 0: neither, nothing done.
  */
 int pt_proc_readlink(struct pt_loop *l, struct pt_tracee *t, const char *path, unsigned long buf,
 		     unsigned long size, long *ret);

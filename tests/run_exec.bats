@@ -109,12 +109,17 @@ print(sys.executable, os.readlink("/proc/self/exe"), h("/proc/self/exe") == h("/
 	done
 }
 
-@test "run_exec: busybox (static) readlink /proc/self/exe is busybox (P1, P2)" {
+@test "run_exec: busybox (static) readlink /proc/self/exe is busybox, cwd and fd whole (P1, P2)" {
 	for mode in P1 P2; do
 		udc setup --execmode=$mode bb >/dev/null
 		run --separate-stderr udc run bb /bin/readlink /proc/self/exe
 		assert_success
 		assert_output /bin/busybox
+		# busybox asks with 80 bytes first: the kernel cuts the host target, the guest's is whole
+		run --separate-stderr udc run -w /etc bb /bin/sh -c \
+			'readlink /proc/self/cwd; readlink /proc/self/fd/3 3</etc/os-release'
+		assert_success
+		assert_output $'/etc\n/etc/os-release'
 	done
 }
 
@@ -150,7 +155,9 @@ print(sys.executable, os.readlink("/proc/self/exe"), h("/proc/self/exe") == h("/
 }
 
 @test "run_exec: a signal ignored when udockerc starts stays ignored, for the guest too" {
-	"${UDOCKERC:-udockerc}" $(is_root && echo --allow-root) run bb /bin/sh -c \
+	local root=()
+	is_root && root=(--allow-root)
+	"${UDOCKERC:-udockerc}" "${root[@]}" run bb /bin/sh -c \
 		"trap 'echo got INT; exit 3' INT; echo ready; while :; do sleep 0.1; done" \
 		>out 2>out.err &
 	pid=$! # a background job of this shell: SIGINT ignored
