@@ -14,6 +14,7 @@
 #include "ptrace/pt_exec.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
+#include "ptrace/pt_proc.h"
 #include "ptrace/pt_sysno.h"
 
 /* host with a leading /proc/self or /proc/thread-self made the tracee's, in buf[PATH_MAX]. */
@@ -39,6 +40,7 @@ const char *pt_fs_self(pid_t pid, const char *host, char *buf)
 struct pt_fs_ctx {
 	pid_t pid;
 	const struct pm_table *table;
+	struct pt_tracees *tracees;
 };
 
 /* pm_fs kind() seen from the tracee: /proc/self is the tracee, not the tracer. */
@@ -55,16 +57,18 @@ static int pt_fs_readlink(void *ctx, const char *host, char *out, size_t size)
 {
 	const struct pt_fs_ctx *c = ctx;
 	char buf[PATH_MAX], guest[PATH_MAX];
+	/* an exe link: the guest program, not the loader that runs it */
+	const char *exe = pt_proc_exe_of(c->tracees, c->pid, host), *res = exe ? exe : guest;
 	int n = pm_fs_raw_ops()->readlink(NULL, pt_fs_self(c->pid, host, buf), out, size);
 	size_t len;
 
 	if (n <= 0 || strncmp(host, "/proc/", 6) != 0 || out[0] != '/' ||
-	    pm_map_host(c->table, out, guest, NULL) != 0)
+	    (!exe && pm_map_host(c->table, out, guest, NULL) != 0))
 		return n;
-	len = strlen(guest);
+	len = strlen(res);
 	if (len >= size)
 		return -ENAMETOOLONG;
-	memcpy(out, guest, len + 1);
+	memcpy(out, res, len + 1);
 	return (int)len;
 }
 
@@ -144,7 +148,7 @@ static int pt_slot(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysen
 		   unsigned int slot, struct user_regs_struct *r, unsigned long *top)
 {
 	char path[PATH_MAX], dir[PATH_MAX], guest[PATH_MAX], host[PATH_MAX];
-	struct pt_fs_ctx c = {.pid = t->pid, .table = l->spec->table};
+	struct pt_fs_ctx c = {.pid = t->pid, .table = l->spec->table, .tracees = l->tracees};
 	struct pm_fs fs = {.ops = &pt_fs_ops, .ctx = &c};
 	unsigned long flags = 0;
 	int n;
@@ -202,7 +206,7 @@ static int pt_paths(struct pt_loop *l, struct pt_tracee *t, const struct pt_syse
 static int pt_exec_call(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s)
 {
 	char path[PATH_MAX], dir[PATH_MAX], cwd[PATH_MAX];
-	struct pt_fs_ctx c = {.pid = t->pid, .table = l->spec->table};
+	struct pt_fs_ctx c = {.pid = t->pid, .table = l->spec->table, .tracees = l->tracees};
 	struct pm_fs fs = {.ops = &pt_fs_ops, .ctx = &c};
 	struct pt_exec_req q = {
 	    .fs = &fs, .path = path, .dir = dir, .cwd = cwd, .arg = (unsigned int)s->path[0]};

@@ -12,6 +12,7 @@
 
 #include "ptrace/pt_exec.h"
 #include "ptrace/pt_mem.h"
+#include "ptrace/pt_proc.h"
 
 /* Nested #! interpreters followed before ELOOP, as the kernel. */
 #define PT_EXEC_DEPTH 4
@@ -266,6 +267,9 @@ static int pt_exec_plan(struct pt_loop *l, struct pt_tracee *t, const struct pt_
 
 	for (depth = 0;; depth++) {
 		k = pt_exec_kind(t->pid, x);
+		r = k == PT_EXEC_SCRIPT ? 0 : pt_proc_exec_plan(t, x->guest, q->path);
+		if (r)
+			return r;
 		if (k == PT_EXEC_PLAIN)
 			return depth > 0;
 		if (!x->av) {

@@ -8,6 +8,7 @@
 #include "common/pm.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
+#include "ptrace/pt_proc.h"
 #include "ptrace/pt_sysno.h"
 
 /* Read the host path the kernel wrote at addr (len bytes) and map it into guest[PATH_MAX]. */
@@ -56,6 +57,8 @@ static long pt_exit_readlink(struct pt_loop *l, struct pt_tracee *t, long ret)
 
 	if (ret <= 0 || !t->pending || strncmp(t->pending, "/proc/", 6) != 0)
 		return ret; /* an ordinary symlink holds guest text already */
+	if (pt_proc_readlink(l, t, t->pending, buf, size, &ret))
+		return ret; /* an exe link, or a target the kernel cut to size (pt_proc.c) */
 	if (pt_exit_guest(l, t, buf, (size_t)ret, guest) != 0)
 		return ret;
 	len = strlen(guest);

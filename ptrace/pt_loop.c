@@ -13,7 +13,9 @@
 #include "common/pm.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
+#include "ptrace/pt_proc.h"
 #include "ptrace/pt_seccomp.h"
+#include "ptrace/pt_signal.h"
 #include "ptrace/pt_sysno.h"
 
 #define PT_OPTS                                                                                    \
@@ -143,6 +145,8 @@ static void pt_on_child(struct pt_loop *l, struct pt_tracee *t)
 		} else {
 			pt_tracee_set_cwd(c, t->cwd);
 		}
+		if (c)
+			pt_proc_child(c, t);
 	}
 	pt_resume(l, t, 0);
 }
@@ -181,6 +185,7 @@ static void pt_on_stop(struct pt_loop *l, struct pt_tracee *t, int st)
 		pt_on_child(l, t);
 		return;
 	case PTRACE_EVENT_EXEC:
+		t = pt_proc_exec_done(l, t);
 		t->execed = 1;
 		pt_resume(l, t, 0);
 		return;
@@ -201,6 +206,7 @@ static void pt_on_end(struct pt_loop *l, pid_t pid, int st)
 	if (pid == l->first && !l->first_done) {
 		l->first_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		l->first_done = 1;
+		pt_signal_end(); /* no one to forward to: a signal acts on udockerc again */
 	}
 	if (t)
 		pt_tracee_del(l->tracees, t);
@@ -300,8 +306,10 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 		talloc_free(l.tracees);
 		return udc_fail_sys(e, "ptrace: pipe");
 	}
+	pt_signal_block();
 	pid = fork();
 	if (pid == 0) {
+		pt_signal_child();
 		close(p[1]);
 		pt_child(s, mode, p[0]);
 	}
@@ -314,9 +322,11 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 	}
 	if (r == 0) {
 		l.first = pid;
+		pt_signal_start(pid);
 		pt_serve(&l);
 		*exit_status = l.first_status;
 	}
+	pt_signal_end();
 	talloc_free(l.tracees);
 	return r;
 }

@@ -147,10 +147,15 @@ static int trace(struct run *r, int go, struct udc_error *e)
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
 	int st = 0, n, res = 0;
 
-	if (ptrace(PTRACE_SEIZE, r->pid, 0, opts) != 0)
-		return udc_fail_sys(e,
-				    "ptrace is not permitted here (Yama ptrace_scope or a "
-				    "container's seccomp policy); use the F mode (--execmode=F1)");
+	if (ptrace(PTRACE_SEIZE, r->pid, 0, opts) != 0) {
+		n = errno;
+		/* the advice last, after the reason: `run` prints this as its one Error: line */
+		return udc_fail(
+		    e, n,
+		    "ptrace is not permitted here (%s: Yama ptrace_scope or a container's "
+		    "seccomp policy); use the F mode (--execmode=F1)",
+		    strerror(n));
+	}
 	r->out->ptrace_ok = 1;
 	if (ptrace(PTRACE_INTERRUPT, r->pid, 0, 0) != 0 || waitpid(r->pid, &st, __WALL) != r->pid ||
 	    ptrace(PTRACE_SYSCALL, r->pid, 0, 0) != 0 || write(go, "g", 1) != 1)

@@ -8,6 +8,8 @@
 #include <talloc.h>
 #include <uthash.h>
 
+struct pt_proc_exec;
+
 /* Where a tracee is in a trapped syscall. */
 enum pt_tracee_state {
 	PT_TS_OUTSIDE,	  /* running user code, or stopped outside a syscall */
@@ -30,6 +32,8 @@ struct pt_tracee {
 	int restore;	   /* argument registers were rewritten: restore them at the exit stop */
 	char *cwd;	   /* guest cwd (child of the tracee), NULL: read /proc/PID/cwd */
 	char *pending;	   /* guest path of a chdir in flight (child of event) */
+	char *exe;	   /* guest path of the program it runs (child), NULL: unknown (pt_proc.c) */
+	struct pt_proc_exec *exec_next; /* an exec in flight (child of event, pt_proc.c) */
 	TALLOC_CTX *event; /* emptied at the end of every syscall */
 	struct user_regs_struct regs; /* registers at the syscall entry, as the guest set them */
 	UT_hash_handle hh;

@@ -73,6 +73,10 @@ static void test_restricted(void)
 	is_int(res.r, -EPERM, "ptrace forbidden: -EPERM");
 	ok(strstr(res.e.msg, "not permitted") && strstr(res.e.msg, "F mode"),
 	   "the reason names the F mode: %s", res.e.msg);
+	ok(strstr(res.e.msg, "Operation not permitted") && !strchr(res.e.msg, '\n') &&
+	       strlen(res.e.msg) > 14 &&
+	       !strcmp(res.e.msg + strlen(res.e.msg) - 14, "--execmode=F1)"),
+	   "one line, the errno inside, the advice last");
 	ok(!res.p.ptrace_ok && !res.p.seccomp_ok, "nothing is claimed to work");
 	memset(&res, 0, sizeof(res));
 	is_int(probe_restricted(__NR_prctl, EINVAL, &res), 0, "probe child without prctl ran");
