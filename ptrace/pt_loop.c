@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/pm.h"
+#include "ptrace/pt_abi.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
@@ -119,6 +120,11 @@ static void pt_on_syscall(struct pt_loop *l, struct pt_tracee *t)
 		if (l->mode != PT_RUN_P2 || ptrace(PTRACE_GETREGS, t->pid, 0, &r) != 0)
 			break;
 		t->state = PT_TS_ENTERED;
+		if (pt_abi_foreign(t->pid, &r, l->probe.syscall_info_ok)) {
+			pt_reg_set_sysno(&r, -1); /* no i386 table yet: the kernel answers ENOSYS */
+			ptrace(PTRACE_SETREGS, t->pid, 0, &r);
+			break;
+		}
 		idx = pt_sysent_index(pt_reg_sysno(&r));
 		s = idx >= 0 ? &pt_sysent_table[idx] : NULL;
 		if (s && pt_sysent_active(s, 0)) {

@@ -55,7 +55,11 @@ wait_status() {
 		assert_output $'/usr/bin/readlink\n/usr/bin/readlink'
 		# another tracee's link by pid; the shell's own through /proc/$$
 		run --separate-stderr udc run deb /bin/sh -c \
-			'readlink /proc/$$/exe; sleep 30 & readlink /proc/$!/exe /proc/$!/task/$!/exe; kill $!'
+			'readlink /proc/$$/exe; sleep 30 & i=0
+			# the child runs dash until its exec of sleep: wait for that (bounded), then look
+			while [ "$(readlink /proc/$!/exe)" = /usr/bin/dash ] && [ $i -lt 200 ]; do
+				i=$((i + 1)); sleep 0.05; done
+			readlink /proc/$!/exe /proc/$!/task/$!/exe; kill $!'
 		assert_success
 		assert_output $'/usr/bin/dash\n/usr/bin/sleep\n/usr/bin/sleep'
 		run --separate-stderr udc run deb /usr/bin/python3 -c '
