@@ -30,7 +30,9 @@ enum pm_entry_flag {
 
 /* pm_canon flags. */
 enum pm_canon_flag {
-	PM_FOLLOW = 1u << 0, /* follow a symlink in the last component */
+	PM_FOLLOW = 1u << 0,	  /* follow a symlink in the last component */
+	PM_BENEATH = 1u << 1,	  /* pm_canon_at: leaving the root is -EXDEV (RESOLVE_BENEATH) */
+	PM_NO_SYMLINKS = 1u << 2, /* a symlink to follow is -ELOOP (RESOLVE_NO_SYMLINKS) */
 };
 
 /*
@@ -96,6 +98,10 @@ int pm_map_host(const struct pm_table *t, const char *host, char guest[PATH_MAX]
 /* Canonicalise path in the guest view; fill guest and host (caller's buffers); 0 or -errno. */
 int pm_canon(const struct pm_table *t, const struct pm_fs *fs, const char *cwd, const char *path,
 	     unsigned int flags, char guest[PATH_MAX], char host[PATH_MAX]);
+/* pm_canon with root (a guest directory) as the walk's "/" (RESOLVE_IN_ROOT), PM_BENEATH. */
+int pm_canon_at(const struct pm_table *t, const struct pm_fs *fs, const char *root,
+		const char *cwd, const char *path, unsigned int flags, char guest[PATH_MAX],
+		char host[PATH_MAX]);
 
 /* pm_wire.c */
 /* Serialise t into buf (NUL-terminated); the length without NUL, or -ENOSPC. */
