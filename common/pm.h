@@ -90,6 +90,8 @@ int pm_table_add_n(struct pm_table *t, const char *guest, size_t glen, const cha
 /* Map an absolute guest path to host (caller's buffer); *flags (may be NULL) gets the entry's. */
 int pm_map_guest(const struct pm_table *t, const char *guest, char host[PATH_MAX],
 		 unsigned int *flags);
+/* The index in t->ent of the entry mapping the absolute guest path (its mount), or -1. */
+int pm_entry_of(const struct pm_table *t, const char *guest);
 /* Map a host path back to the guest path that reaches it; -ENOENT when no guest path does. */
 int pm_map_host(const struct pm_table *t, const char *host, char guest[PATH_MAX],
 		unsigned int *flags);
@@ -102,6 +104,11 @@ int pm_canon(const struct pm_table *t, const struct pm_fs *fs, const char *cwd, 
 int pm_canon_at(const struct pm_table *t, const struct pm_fs *fs, const char *root,
 		const char *cwd, const char *path, unsigned int flags, char guest[PATH_MAX],
 		char host[PATH_MAX]);
+
+/* pm_chroot.c */
+/* dst becomes src seen after chroot(root): root is its "/", entries below it kept; 0/-errno. */
+int pm_table_chroot(struct pm_table *dst, char *arena, size_t arena_size,
+		    const struct pm_table *src, const char *root);
 
 /* pm_wire.c */
 /* Serialise t into buf (NUL-terminated); the length without NUL, or -ENOSPC. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/pm.h"
+#include "ptrace/pt_calls.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_seccomp.h"
@@ -32,7 +33,7 @@ const char *pt_loop_cwd(struct pt_loop *l, struct pt_tracee *t)
 	if (n < 0)
 		return NULL;
 	host[n] = '\0';
-	if (pm_map_host(l->spec->table, host, guest, NULL) != 0 || pt_tracee_set_cwd(t, guest) != 0)
+	if (pm_map_host(pt_loop_table(l, t), host, guest, NULL) != 0 || pt_tracee_set_cwd(t, guest) != 0)
 		return NULL;
 	return t->cwd;
 }
@@ -143,6 +144,8 @@ static void pt_on_child(struct pt_loop *l, struct pt_tracee *t)
 		} else {
 			pt_tracee_set_cwd(c, t->cwd);
 		}
+		if (c)
+			pt_chroot_inherit(c, t);
 	}
 	pt_resume(l, t, 0);
 }

@@ -8,6 +8,8 @@
 #include <talloc.h>
 #include <uthash.h>
 
+struct pm_table;
+
 /* Where a tracee is in a trapped syscall. */
 enum pt_tracee_state {
 	PT_TS_OUTSIDE,	  /* running user code, or stopped outside a syscall */
@@ -30,6 +32,8 @@ struct pt_tracee {
 	int restore;	   /* argument registers were rewritten: restore them at the exit stop */
 	char *cwd;	   /* guest cwd (child of the tracee), NULL: read /proc/PID/cwd */
 	char *pending;	   /* guest path of a chdir in flight (child of event) */
+	const struct pm_table *table; /* after chroot: the tracee's view (pt_chroot.c), else NULL */
+	unsigned long aux; /* a handler's value from entry to exit (sockname: the buffer size) */
 	TALLOC_CTX *event; /* emptied at the end of every syscall */
 	struct user_regs_struct regs; /* registers at the syscall entry, as the guest set them */
 	UT_hash_handle hh;
