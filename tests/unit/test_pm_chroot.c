@@ -44,7 +44,8 @@ int main(void)
 	map(&c, "/", 0, "/c/root/srv/jail");
 	map(&c, "/bin/sh", 0, "/c/root/srv/jail/bin/sh");
 	map(&c, "/data/x", 0, "/vol/x");
-	map(&c, "/proc/self", 0, "/c/root/srv/jail/proc/self"); /* the host's /proc is out of sight */
+	/* the host's /proc is out of sight */
+	map(&c, "/proc/self", 0, "/c/root/srv/jail/proc/self");
 	back(&c, "/c/root/srv/jail/etc", 0, "/etc");
 	back(&c, "/vol/y", 0, "/data/y");
 	back(&c, "/c/root/etc", -ENOENT, "");
@@ -53,7 +54,8 @@ int main(void)
 	map(&n, "/x", 0, "/vol/x");
 	pm_map_guest(&n, "/", host, &flags);
 	ok((flags & PM_KIND_MASK) == PM_ROOT, "a volume as the new root is the root entry");
-	is_int(pm_table_chroot(&n, arena3, sizeof(arena3), &t, "/srv/ro/sub"), 0, "chroot read-only");
+	is_int(pm_table_chroot(&n, arena3, sizeof(arena3), &t, "/srv/ro/sub"), 0,
+	       "chroot read-only");
 	pm_map_guest(&n, "/f", host, &flags);
 	ok(flags & PM_RDONLY, "a read-only volume stays read-only as the root");
 	is_str(host, "/rovol/sub/f", "read-only root maps");

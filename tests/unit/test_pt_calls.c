@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test_pt_calls.c - the pure helpers of the P engine's call handlers: relative paths, /proc links. */
+/* test_pt_calls.c - the pure helpers of the call handlers: relative paths, /proc links. */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
