@@ -30,7 +30,9 @@ enum pm_entry_flag {
 
 /* pm_canon flags. */
 enum pm_canon_flag {
-	PM_FOLLOW = 1u << 0, /* follow a symlink in the last component */
+	PM_FOLLOW = 1u << 0,	  /* follow a symlink in the last component */
+	PM_BENEATH = 1u << 1,	  /* pm_canon_at: leaving the root is -EXDEV (RESOLVE_BENEATH) */
+	PM_NO_SYMLINKS = 1u << 2, /* a symlink to follow is -ELOOP (RESOLVE_NO_SYMLINKS) */
 };
 
 /*
@@ -88,6 +90,8 @@ int pm_table_add_n(struct pm_table *t, const char *guest, size_t glen, const cha
 /* Map an absolute guest path to host (caller's buffer); *flags (may be NULL) gets the entry's. */
 int pm_map_guest(const struct pm_table *t, const char *guest, char host[PATH_MAX],
 		 unsigned int *flags);
+/* The index in t->ent of the entry mapping the absolute guest path (its mount), or -1. */
+int pm_entry_of(const struct pm_table *t, const char *guest);
 /* Map a host path back to the guest path that reaches it; -ENOENT when no guest path does. */
 int pm_map_host(const struct pm_table *t, const char *host, char guest[PATH_MAX],
 		unsigned int *flags);
@@ -96,6 +100,15 @@ int pm_map_host(const struct pm_table *t, const char *host, char guest[PATH_MAX]
 /* Canonicalise path in the guest view; fill guest and host (caller's buffers); 0 or -errno. */
 int pm_canon(const struct pm_table *t, const struct pm_fs *fs, const char *cwd, const char *path,
 	     unsigned int flags, char guest[PATH_MAX], char host[PATH_MAX]);
+/* pm_canon with root (a guest directory) as the walk's "/" (RESOLVE_IN_ROOT), PM_BENEATH. */
+int pm_canon_at(const struct pm_table *t, const struct pm_fs *fs, const char *root,
+		const char *cwd, const char *path, unsigned int flags, char guest[PATH_MAX],
+		char host[PATH_MAX]);
+
+/* pm_chroot.c */
+/* dst becomes src seen after chroot(root): root is its "/", entries below it kept; 0/-errno. */
+int pm_table_chroot(struct pm_table *dst, char *arena, size_t arena_size,
+		    const struct pm_table *src, const char *root);
 
 /* pm_wire.c */
 /* Serialise t into buf (NUL-terminated); the length without NUL, or -ENOSPC. */

@@ -17,6 +17,9 @@
 struct pm_walk {
 	const struct pm_table *t;
 	const struct pm_fs *fs;
+	const char *root; /* where "/" and ".." stop: canonical, rlen long ("/": 1) */
+	size_t rlen;
+	unsigned int flags; /* enum pm_canon_flag */
 	char *guest;
 	size_t glen;
 	char *host;
@@ -25,7 +28,18 @@ struct pm_walk {
 	char rest[PATH_MAX];
 };
 
-static int pm_walk_start(struct pm_walk *w, const char *cwd, const char *path)
+/* Restart the walk at the root: an absolute path or symlink target (-EXDEV under PM_BENEATH). */
+static int pm_walk_root(struct pm_walk *w)
+{
+	if (w->flags & PM_BENEATH)
+		return -EXDEV;
+	memcpy(w->guest, w->root, w->rlen);
+	w->glen = w->rlen;
+	w->guest[w->glen] = '\0';
+	return 0;
+}
+
+static int pm_walk_start(struct pm_walk *w, const char *root, const char *cwd, const char *path)
 {
 	size_t len = strnlen(path, PATH_MAX);
 
@@ -35,8 +49,16 @@ static int pm_walk_start(struct pm_walk *w, const char *cwd, const char *path)
 		return -ENOENT; /* as the kernel, for "" without AT_EMPTY_PATH */
 	w->pos = PATH_MAX - 1 - len;
 	memcpy(w->rest + w->pos, path, len + 1);
+	if (!root || root[0] != '/')
+		return -EINVAL;
+	w->root = root;
+	w->rlen = strnlen(root, PATH_MAX);
+	if (w->rlen == PATH_MAX)
+		return -ENAMETOOLONG;
+	while (w->rlen > 1 && root[w->rlen - 1] == '/')
+		w->rlen--;
 	if (path[0] == '/')
-		cwd = "/";
+		return pm_walk_root(w);
 	if (!cwd || cwd[0] != '/')
 		return -EINVAL;
 	w->glen = strnlen(cwd, PATH_MAX);
@@ -64,13 +86,20 @@ static int pm_walk_next(struct pm_walk *w, const char **comp, size_t *clen)
 	return 1;
 }
 
-/* Drop the last component of guest; "/" stays "/" (".." clamped at the guest root). */
-static void pm_walk_pop(struct pm_walk *w)
+/*
+ * "..": drop the last component of guest. At the walk's root it stays there (clamped, as the
+ * kernel at a process root or under RESOLVE_IN_ROOT), or fails with -EXDEV under PM_BENEATH.
+ */
+static int pm_walk_pop(struct pm_walk *w)
 {
-	char *slash = memrchr(w->guest, '/', w->glen);
+	char *slash;
 
+	if (w->glen == w->rlen && memcmp(w->guest, w->root, w->rlen) == 0)
+		return w->flags & PM_BENEATH ? -EXDEV : 0;
+	slash = memrchr(w->guest, '/', w->glen);
 	w->glen = slash && slash != w->guest ? (size_t)(slash - w->guest) : 1;
 	w->guest[w->glen] = '\0';
+	return 0;
 }
 
 static int pm_walk_push(struct pm_walk *w, const char *comp, size_t clen)
@@ -107,7 +136,9 @@ static int pm_walk_link(struct pm_walk *w, size_t glen_parent)
 		return -ENOENT; /* the kernel's answer for an empty symlink */
 	memmove(w->rest + w->pos - (size_t)len, w->rest, (size_t)len);
 	w->pos -= (size_t)len;
-	w->glen = w->rest[w->pos] == '/' ? 1 : glen_parent;
+	if (w->rest[w->pos] == '/')
+		return pm_walk_root(w);
+	w->glen = glen_parent;
 	w->guest[w->glen] = '\0';
 	return 0;
 }
@@ -134,6 +165,8 @@ static int pm_walk_step(struct pm_walk *w, size_t glen_parent, int last, int mus
 	if (r)
 		return r;
 	if (S_ISLNK(type) && must_follow) {
+		if (w->flags & PM_NO_SYMLINKS)
+			return -ELOOP;
 		r = pm_walk_link(w, glen_parent);
 		return r ? r : 1;
 	}
@@ -152,7 +185,7 @@ static int pm_is_dotdot(const char *s, size_t len)
 	return len == 2 && s[0] == '.' && s[1] == '.';
 }
 
-static int pm_walk(struct pm_walk *w, unsigned int flags)
+static int pm_walk(struct pm_walk *w)
 {
 	const char *comp;
 	size_t clen, parent;
@@ -164,7 +197,9 @@ static int pm_walk(struct pm_walk *w, unsigned int flags)
 		if (pm_is_dot(comp, clen))
 			continue;
 		if (pm_is_dotdot(comp, clen)) {
-			pm_walk_pop(w);
+			r = pm_walk_pop(w);
+			if (r < 0)
+				return r;
 			continue;
 		}
 		last = tail[strspn(tail, "/")] == '\0';
@@ -172,7 +207,7 @@ static int pm_walk(struct pm_walk *w, unsigned int flags)
 		parent = w->glen;
 		r = pm_walk_push(w, comp, clen);
 		if (r == 0)
-			r = pm_walk_step(w, parent, last, !last || trailing || (flags & PM_FOLLOW));
+			r = pm_walk_step(w, parent, last, !last || trailing || (w->flags & PM_FOLLOW));
 		if (r < 0)
 			return r;
 	}
@@ -192,6 +227,22 @@ static int pm_walk(struct pm_walk *w, unsigned int flags)
 int pm_canon(const struct pm_table *t, const struct pm_fs *fs, const char *cwd, const char *path,
 	     unsigned int flags, char guest[PATH_MAX], char host[PATH_MAX])
 {
+	return pm_canon_at(t, fs, "/", cwd, path, flags, guest, host);
+}
+
+/*
+ * pm_canon with a root of the walk other than the guest "/": root (a canonical guest directory,
+ * not the guest buffer) is where an absolute path or symlink target starts and where ".." stops,
+ * as openat2's RESOLVE_IN_ROOT with root as the dirfd; cwd should be root or beneath it (a cwd
+ * outside root walks ".." up to the guest "/", as the kernel outside a chroot). Flags also:
+ * PM_BENEATH (RESOLVE_BENEATH: an absolute path or symlink target, or ".." at root, fails with
+ * -EXDEV) and PM_NO_SYMLINKS (a symlink that would be followed fails with -ELOOP). Same results
+ * as pm_canon, plus -EXDEV and -EINVAL for a relative root.
+ */
+int pm_canon_at(const struct pm_table *t, const struct pm_fs *fs, const char *root,
+		const char *cwd, const char *path, unsigned int flags, char guest[PATH_MAX],
+		char host[PATH_MAX])
+{
 	struct pm_fs raw = {.ops = pm_fs_raw_ops(), .ctx = NULL};
 	struct pm_walk w; /* not zero-initialised: rest is PATH_MAX bytes, hot path */
 	int r;
@@ -201,10 +252,11 @@ int pm_canon(const struct pm_table *t, const struct pm_fs *fs, const char *cwd, 
 	w.guest = guest;
 	w.host = host;
 	w.links = 0;
+	w.flags = flags;
 
-	r = pm_walk_start(&w, cwd, path);
+	r = pm_walk_start(&w, root, cwd, path);
 	if (r == 0)
-		r = pm_walk(&w, flags);
+		r = pm_walk(&w);
 	if (r == 0)
 		r = pm_map_guest(t, guest, host, NULL);
 	return r;

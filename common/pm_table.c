@@ -281,3 +281,16 @@ int pm_map_host(const struct pm_table *t, const char *host, char guest[PATH_MAX]
 	}
 	return -ENOENT;
 }
+
+/*
+ * The index in t->ent of the entry the absolute guest path (canonical) is mapped through: two
+ * paths with different entries are on different mounts of the guest view. -1 when none is.
+ */
+int pm_entry_of(const struct pm_table *t, const char *guest)
+{
+	size_t len = strnlen(guest, PATH_MAX);
+
+	if (len == PATH_MAX || guest[0] != '/')
+		return -1;
+	return pm_find(t, PM_SIDE_GUEST, guest, len);
+}

@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "common/pm.h"
+#include "ptrace/pt_calls.h"
+#include "ptrace/pt_enter.h"
 #include "ptrace/pt_exec.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
@@ -36,13 +36,6 @@ const char *pt_fs_self(pid_t pid, const char *host, char *buf)
 	return n > 0 && n < PATH_MAX ? buf : host;
 }
 
-/* The pm_fs context: the tracee (whose /proc/self it is) and the table. */
-struct pt_fs_ctx {
-	pid_t pid;
-	const struct pm_table *table;
-	struct pt_tracees *tracees;
-};
-
 /* pm_fs kind() seen from the tracee: /proc/self is the tracee, not the tracer. */
 static int pt_fs_kind(void *ctx, const char *host, int follow, unsigned int *type)
 {
@@ -52,19 +45,28 @@ static int pt_fs_kind(void *ctx, const char *host, int follow, unsigned int *typ
 	return pm_fs_raw_ops()->kind(NULL, pt_fs_self(c->pid, host, buf), follow, type);
 }
 
-/* readlink(), and a /proc magic link's host target (exe, cwd, fd/N) shown as its guest path. */
+/*
+ * readlink(), and a /proc magic link's host target (exe, cwd, fd/N) shown as its guest path;
+ * the root link is the guest "/". c->magic refuses magic links (scoped openat2).
+ */
 static int pt_fs_readlink(void *ctx, const char *host, char *out, size_t size)
 {
 	const struct pt_fs_ctx *c = ctx;
 	char buf[PATH_MAX], guest[PATH_MAX];
 	/* an exe link: the guest program, not the loader that runs it */
-	const char *exe = pt_proc_exe_of(c->tracees, c->pid, host), *res = exe ? exe : guest;
-	int n = pm_fs_raw_ops()->readlink(NULL, pt_fs_self(c->pid, host, buf), out, size);
+	const char *exe = pt_proc_exe_of(c->tracees, c->pid, host), *res;
+	int kind = pt_proc_link(host), n;
 	size_t len;
 
+	if (kind && c->magic)
+		return -c->magic;
+	if (kind == PT_PROC_ROOT)
+		return size < 2 ? -ENAMETOOLONG : (int)(memcpy(out, "/", 2), 1);
+	n = pm_fs_raw_ops()->readlink(NULL, pt_fs_self(c->pid, host, buf), out, size);
 	if (n <= 0 || strncmp(host, "/proc/", 6) != 0 || out[0] != '/' ||
 	    (!exe && pm_map_host(c->table, out, guest, NULL) != 0))
 		return n;
+	res = exe ? exe : guest;
 	len = strlen(res);
 	if (len >= size)
 		return -ENAMETOOLONG;
@@ -92,22 +94,42 @@ static int pt_enter_fail(struct pt_loop *l, struct pt_tracee *t, int err)
 	return PT_ENTER_EXIT;
 }
 
-/* The guest directory of dirfd fd in t, in guest[PATH_MAX]; 0 or -errno. */
-static int pt_dirfd_guest(struct pt_loop *l, struct pt_tracee *t, int fd, char *guest)
+void pt_fs_init(struct pt_loop *l, struct pt_tracee *t, struct pt_fs_ctx *c, struct pm_fs *fs)
 {
-	char link[64], host[PATH_MAX];
+	c->pid = t->pid;
+	c->table = pt_loop_table(l, t);
+	c->magic = 0;
+	c->tracees = l->tracees;
+	fs->ops = &pt_fs_ops;
+	fs->ctx = c;
+}
+
+int pt_dirfd_host(struct pt_tracee *t, int fd, char *host)
+{
+	char link[64];
 	ssize_t n;
 
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)t->pid, fd);
-	n = readlink(link, host, sizeof(host) - 1);
+	if (fd == AT_FDCWD)
+		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)t->pid);
+	else
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)t->pid, fd);
+	n = readlink(link, host, PATH_MAX - 1);
 	if (n < 0)
 		return errno == ENOENT ? -EBADF : -errno;
 	host[n] = '\0';
-	return pm_map_host(l->spec->table, host, guest, NULL);
+	return 0;
 }
 
-/* The guest directory a relative path of slot is resolved from, in dir[PATH_MAX]; 0/-errno. */
-static int pt_slot_base(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s,
+/* The guest directory of dirfd fd in t, in guest[PATH_MAX]; 0 or -errno. */
+static int pt_dirfd_guest(struct pt_loop *l, struct pt_tracee *t, int fd, char *guest)
+{
+	char host[PATH_MAX];
+	int n = pt_dirfd_host(t, fd, host);
+
+	return n < 0 ? n : pm_map_host(pt_loop_table(l, t), host, guest, NULL);
+}
+
+int pt_slot_base(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s,
 			unsigned int slot, char *dir)
 {
 	const char *cwd;
@@ -126,7 +148,7 @@ static int pt_slot_base(struct pt_loop *l, struct pt_tracee *t, const struct pt_
 }
 
 /* Whether the tracee's path in slot is worth translating: read into path[PATH_MAX]. */
-static int pt_slot_read(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s,
+int pt_slot_read(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s,
 			unsigned int slot, char *path)
 {
 	unsigned long addr = pt_reg_arg(&t->regs, (unsigned int)s->path[slot]);
@@ -148,11 +170,12 @@ static int pt_slot(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysen
 		   unsigned int slot, struct user_regs_struct *r, unsigned long *top)
 {
 	char path[PATH_MAX], dir[PATH_MAX], guest[PATH_MAX], host[PATH_MAX];
-	struct pt_fs_ctx c = {.pid = t->pid, .table = l->spec->table, .tracees = l->tracees};
-	struct pm_fs fs = {.ops = &pt_fs_ops, .ctx = &c};
+	struct pt_fs_ctx c;
+	struct pm_fs fs;
 	unsigned long flags = 0;
 	int n;
 
+	pt_fs_init(l, t, &c, &fs);
 	n = pt_slot_read(l, t, s, slot, path);
 	if (n <= 0)
 		return n;
@@ -162,7 +185,7 @@ static int pt_slot(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysen
 		return n;
 	if (s->flags_arg >= 0)
 		flags = pt_reg_arg(&t->regs, (unsigned int)s->flags_arg);
-	n = pm_canon(l->spec->table, &fs, dir, path,
+	n = pm_canon(c.table, &fs, dir, path,
 		     pt_sysent_follow(s, slot, flags) ? PM_FOLLOW : 0, guest, host);
 	if (n < 0)
 		return n;
@@ -206,15 +229,20 @@ static int pt_paths(struct pt_loop *l, struct pt_tracee *t, const struct pt_syse
 static int pt_exec_call(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s)
 {
 	char path[PATH_MAX], dir[PATH_MAX], cwd[PATH_MAX];
-	struct pt_fs_ctx c = {.pid = t->pid, .table = l->spec->table, .tracees = l->tracees};
-	struct pm_fs fs = {.ops = &pt_fs_ops, .ctx = &c};
-	struct pt_exec_req q = {
-	    .fs = &fs, .path = path, .dir = dir, .cwd = cwd, .arg = (unsigned int)s->path[0]};
+	struct pt_fs_ctx c;
+	struct pm_fs fs;
+	struct pt_exec_req q = {.table = pt_loop_table(l, t),
+				.fs = &fs,
+				.path = path,
+				.dir = dir,
+				.cwd = cwd,
+				.arg = (unsigned int)s->path[0]};
 	struct user_regs_struct r = t->regs;
 	unsigned long top = pt_mem_stack_top(pt_reg_sp(&r)), flags = 0;
 	const char *wd;
 	int n;
 
+	pt_fs_init(l, t, &c, &fs);
 	n = pt_slot_read(l, t, s, 0, path);
 	if (n <= 0)
 		return n; /* NULL, unmapped or empty (AT_EMPTY_PATH): the kernel's business */
@@ -233,23 +261,6 @@ static int pt_exec_call(struct pt_loop *l, struct pt_tracee *t, const struct pt_
 		return -ESRCH;
 	t->restore = 1;
 	return 0;
-}
-
-/* bind/connect: an AF_UNIX path address is not translated yet, so it fails with ENOSYS. */
-static int pt_sockaddr(struct pt_loop *l, struct pt_tracee *t)
-{
-	unsigned long addr = pt_reg_arg(&t->regs, 1);
-	unsigned long len = pt_reg_arg(&t->regs, 2);
-	char head[3] = {0};
-	sa_family_t fam;
-
-	if (!addr || len < sizeof(sa_family_t) + 1 ||
-	    pt_mem_read(t->pid, addr, head, sizeof(head), l->memflags) != 0)
-		return 0;
-	memcpy(&fam, head, sizeof(fam));
-	if (fam != AF_UNIX || head[sizeof(fam)] == '\0')
-		return 0; /* not a path address (inet, abstract or unnamed AF_UNIX) */
-	return -ENOSYS;
 }
 
 int pt_enter(struct pt_loop *l, struct pt_tracee *t, int idx, int need_exit)
@@ -276,8 +287,18 @@ int pt_enter(struct pt_loop *l, struct pt_tracee *t, int idx, int need_exit)
 	case PT_FAM_fchdir:
 		need_exit = 1;
 		break;
+	case PT_FAM_openat2:
+		r = pt_openat2(l, t, s);
+		break;
 	case PT_FAM_sockaddr:
 		r = pt_sockaddr(l, t);
+		break;
+	case PT_FAM_sockname:
+		r = pt_sockname_enter(l, t);
+		need_exit = 1;
+		break;
+	case PT_FAM_chroot:
+		r = pt_chroot(l, t, s);
 		break;
 	default:
 		r = -ENOSYS; /* not translated yet: never let it reach the host */

@@ -214,7 +214,8 @@ static int pt_argv_head(struct pt_exec_state *x, const struct pt_arg *ins, size_
 static int pt_exec_resolve(struct pt_loop *l, const struct pt_exec_req *q, const char *name,
 			   struct pt_exec_state *x)
 {
-	return pm_canon(l->spec->table, q->fs, q->cwd, name, PM_FOLLOW, x->guest, x->host);
+	(void)l;
+	return pm_canon(q->table, q->fs, q->cwd, name, PM_FOLLOW, x->guest, x->host);
 }
 
 /* #! at script name: argv becomes [interp, arg?, name, argv[1..]] and interp is run next. */
@@ -328,7 +329,7 @@ int pt_exec(struct pt_loop *l, struct pt_tracee *t, const struct pt_exec_req *q,
 
 	if (!x)
 		return -ENOMEM;
-	n = pm_canon(l->spec->table, q->fs, q->dir, q->path, q->canon, x->guest, x->host);
+	n = pm_canon(q->table, q->fs, q->dir, q->path, q->canon, x->guest, x->host);
 	if (n == 0)
 		n = pt_exec_plan(l, t, q, x);
 	if (n > 0) {

@@ -11,6 +11,7 @@
 
 /* One exec call as pt_enter read it: the program's name and where to resolve it from. */
 struct pt_exec_req {
+	const struct pm_table *table; /* the tracee's path map (pt_loop_table) */
 	const struct pm_fs *fs;
 	const char *path;   /* the program as the tracee named it (not empty) */
 	const char *dir;    /* guest directory a relative path starts from (the cwd or a dirfd) */

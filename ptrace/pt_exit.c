@@ -6,6 +6,7 @@
 #include <sys/ptrace.h>
 
 #include "common/pm.h"
+#include "ptrace/pt_calls.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
@@ -24,7 +25,7 @@ static int pt_exit_guest(struct pt_loop *l, struct pt_tracee *t, unsigned long a
 	if (n < 0)
 		return n;
 	host[len] = '\0';
-	return pm_map_host(l->spec->table, host, guest, NULL);
+	return pm_map_host(pt_loop_table(l, t), host, guest, NULL);
 }
 
 /* getcwd: the kernel wrote the host cwd; write the guest one (the length with NUL). */
@@ -57,9 +58,11 @@ static long pt_exit_readlink(struct pt_loop *l, struct pt_tracee *t, long ret)
 
 	if (ret <= 0 || !t->pending || strncmp(t->pending, "/proc/", 6) != 0)
 		return ret; /* an ordinary symlink holds guest text already */
-	if (pt_proc_readlink(l, t, t->pending, buf, size, &ret))
+	if (pt_proc_link(t->pending) == PT_PROC_ROOT)
+		strcpy(guest, "/"); /* the tracee's root is the guest's, whatever the host's is */
+	else if (pt_proc_readlink(l, t, t->pending, buf, size, &ret))
 		return ret; /* an exe link, or a target the kernel cut to size (pt_proc.c) */
-	if (pt_exit_guest(l, t, buf, (size_t)ret, guest) != 0)
+	else if (pt_exit_guest(l, t, buf, (size_t)ret, guest) != 0)
 		return ret;
 	len = strlen(guest);
 	if (len > size)
@@ -83,6 +86,10 @@ static long pt_exit_result(struct pt_loop *l, struct pt_tracee *t, long ret)
 		if (ret == 0 && pt_tracee_set_cwd(t, t->pending) != 0)
 			return -ENOMEM;
 		return ret;
+	case PT_FAM_chroot:
+		return pt_chroot_exit(l, t, ret);
+	case PT_FAM_sockname:
+		return pt_sockname_exit(l, t, ret);
 	case PT_FAM_fchdir:
 		if (ret == 0)
 			pt_tracee_set_cwd(t, NULL); /* read back from /proc/PID/cwd when needed */

@@ -12,6 +12,7 @@
 
 #include "common/pm.h"
 #include "ptrace/pt_abi.h"
+#include "ptrace/pt_calls.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
@@ -35,7 +36,7 @@ const char *pt_loop_cwd(struct pt_loop *l, struct pt_tracee *t)
 	if (n < 0)
 		return NULL;
 	host[n] = '\0';
-	if (pm_map_host(l->spec->table, host, guest, NULL) != 0 || pt_tracee_set_cwd(t, guest) != 0)
+	if (pm_map_host(pt_loop_table(l, t), host, guest, NULL) != 0 || pt_tracee_set_cwd(t, guest) != 0)
 		return NULL;
 	return t->cwd;
 }
@@ -151,8 +152,10 @@ static void pt_on_child(struct pt_loop *l, struct pt_tracee *t)
 		} else {
 			pt_tracee_set_cwd(c, t->cwd);
 		}
-		if (c)
+		if (c) {
 			pt_proc_child(c, t);
+			pt_chroot_inherit(c, t);
+		}
 	}
 	pt_resume(l, t, 0);
 }

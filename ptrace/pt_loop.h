@@ -47,6 +47,12 @@ enum pt_enter_result {
 int pt_enter(struct pt_loop *l, struct pt_tracee *t, int idx, int need_exit);
 /* Handle the exit stop of t's handled syscall; 0 or -errno (-ESRCH: the tracee vanished). */
 int pt_exit(struct pt_loop *l, struct pt_tracee *t);
+/* The path map of t: the run's, or the one its chroot made. */
+static inline const struct pm_table *pt_loop_table(const struct pt_loop *l,
+						   const struct pt_tracee *t)
+{
+	return t->table ? t->table : l->spec->table;
+}
 /* The guest cwd of t, recomputed from /proc/PID/cwd when unknown; NULL on failure. */
 const char *pt_loop_cwd(struct pt_loop *l, struct pt_tracee *t);
 

@@ -149,3 +149,19 @@ int pt_mem_push_string(pid_t pid, unsigned long *top, const char *str, unsigned 
 	*top = a;
 	return 0;
 }
+
+/* As pt_mem_push_string for len bytes of buf (a struct the kernel will read). */
+int pt_mem_push(pid_t pid, unsigned long *top, const void *buf, size_t len, unsigned int flags)
+{
+	unsigned long a;
+	int r;
+
+	if (*top < len + PT_ARCH_STACK_ALIGN)
+		return -EFAULT;
+	a = (*top - len) & ~(unsigned long)(PT_ARCH_STACK_ALIGN - 1);
+	r = pt_mem_write(pid, a, buf, len, flags);
+	if (r)
+		return r;
+	*top = a;
+	return 0;
+}

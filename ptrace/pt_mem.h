@@ -28,6 +28,8 @@ int pt_mem_write(pid_t pid, unsigned long addr, const void *buf, size_t len, uns
 int pt_mem_read_string(pid_t pid, unsigned long addr, char *buf, size_t size, unsigned int flags);
 /* Write str and its NUL below *top, 16-byte aligned; *top becomes its address. No registers. */
 int pt_mem_push_string(pid_t pid, unsigned long *top, const char *str, unsigned int flags);
+/* Write len bytes of buf below *top the same way; *top becomes their address. */
+int pt_mem_push(pid_t pid, unsigned long *top, const void *buf, size_t len, unsigned int flags);
 
 /* The first *top for pt_mem_push_string: below the ABI red zone under the stack pointer sp. */
 static inline unsigned long pt_mem_stack_top(unsigned long sp)

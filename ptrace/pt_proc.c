@@ -206,7 +206,7 @@ int pt_proc_readlink(struct pt_loop *l, struct pt_tracee *t, const char *path, u
 		if (n <= 0)
 			return 0;
 		host[n] = '\0';
-		if (pm_map_host(l->spec->table, host, guest, NULL) != 0)
+		if (pm_map_host(pt_loop_table(l, t), host, guest, NULL) != 0)
 			return 0;
 		exe = guest;
 	}

@@ -26,6 +26,7 @@ enum pt_family {
 	PT_FAM_exec,	    /* execve/execveat: loader, #!, AT_EXECFN */
 	PT_FAM_quotactl,    /* special device path, and Q_QUOTAON's quota file */
 	PT_FAM_sockaddr,    /* AF_UNIX sun_path, within its 108 bytes */
+	PT_FAM_sockname,    /* getsockname/getpeername: an AF_UNIX path reverse-mapped */
 	PT_FAM_uname,	    /* release replaced by --kernel */
 	PT_FAM_getid,	    /* result 0 under fake root */
 	PT_FAM_getresid,    /* the three results 0 under fake root */

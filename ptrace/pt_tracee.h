@@ -9,6 +9,7 @@
 #include <uthash.h>
 
 struct pt_proc_exec;
+struct pm_table;
 
 /* Where a tracee is in a trapped syscall. */
 enum pt_tracee_state {
@@ -34,6 +35,8 @@ struct pt_tracee {
 	char *pending;	   /* guest path of a chdir in flight (child of event) */
 	char *exe;	   /* guest path of the program it runs (child), NULL: unknown (pt_proc.c) */
 	struct pt_proc_exec *exec_next; /* an exec in flight (child of event, pt_proc.c) */
+	const struct pm_table *table; /* after chroot: the tracee's view (pt_chroot.c), else NULL */
+	unsigned long aux; /* a handler's value from entry to exit (sockname: the buffer size) */
 	TALLOC_CTX *event; /* emptied at the end of every syscall */
 	struct user_regs_struct regs; /* registers at the syscall entry, as the guest set them */
 	UT_hash_handle hh;

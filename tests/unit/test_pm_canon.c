@@ -421,15 +421,21 @@ static int make_diff_tree(const char *dir, unsigned long long *s)
 	return 0;
 }
 
-/* openat2(rootfd, path, O_PATH, RESOLVE_IN_ROOT) and /proc/self/fd: 0 and out, or -errno. */
-static int kernel_resolve(int rootfd, const char *path, int follow, char *out)
+/* openat2(rootfd, path, O_PATH, resolve) and /proc/self/fd: 0 and out, or -errno. */
+static int kernel_resolve_how(int rootfd, const char *path, int follow, unsigned int resolve,
+			      char *out)
 {
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW),
-			       .resolve = RESOLVE_IN_ROOT};
+			       .resolve = resolve};
 	char proc[64];
-	long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	long fd;
 	ssize_t n;
+	int tries = 0;
 
+	/* scoped lookups through ".." say EAGAIN when any rename or mount ran meanwhile */
+	do
+		fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	while (fd < 0 && errno == EAGAIN && ++tries < 1000);
 	if (fd < 0)
 		return -errno;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%ld", fd);
@@ -441,8 +447,26 @@ static int kernel_resolve(int rootfd, const char *path, int follow, char *out)
 	return 0;
 }
 
+/* As kernel_resolve_how with RESOLVE_IN_ROOT. */
+static int kernel_resolve(int rootfd, const char *path, int follow, char *out)
+{
+	return kernel_resolve_how(rootfd, path, follow, RESOLVE_IN_ROOT, out);
+}
+
 struct diff_stats {
-	int agree, missing_last, enoent, enotdir, eloop, other, mismatches;
+	int agree, missing_last, enoent, enotdir, eloop, exdev, other, mismatches;
+};
+
+/*
+ * One differential run: pm_canon_at with guest root groot and pm flags, against openat2 from
+ * the fd of the host directory (dir + groot) with resolve flags.
+ */
+struct diff_mode {
+	const char *name;
+	const char *groot;
+	unsigned int pmflags;
+	unsigned int resolve;
+	int rootfd;
 };
 
 static void count(struct diff_stats *st, int err, int missing)
@@ -455,6 +479,8 @@ static void count(struct diff_stats *st, int err, int missing)
 		st->enotdir++;
 	else if (err == -ELOOP)
 		st->eloop++;
+	else if (err == -EXDEV)
+		st->exdev++;
 	else
 		st->other++;
 }
@@ -464,13 +490,14 @@ static void count(struct diff_stats *st, int err, int missing)
  * where openat2 says ENOENT: when the host path pm_canon returns does not exist, the kernel
  * must say ENOENT; when it exists, the kernel must open that very object; errors must match.
  */
-static void diff_one(const struct pm_table *t, int rootfd, const char *dir, const char *path,
-		     int follow, struct diff_stats *st)
+static void diff_one(const struct pm_table *t, const struct diff_mode *m, const char *dir,
+		     const char *path, int follow, struct diff_stats *st)
 {
 	char guest[PATH_MAX], host[PATH_MAX], kpath[PATH_MAX];
 	struct stat sb;
-	int p = pm_canon(t, NULL, "/", path, follow ? PM_FOLLOW : 0, guest, host);
-	int k = kernel_resolve(rootfd, path, follow, kpath);
+	int p = pm_canon_at(t, NULL, m->groot, m->groot, path,
+			    (follow ? PM_FOLLOW : 0) | m->pmflags, guest, host);
+	int k = kernel_resolve_how(m->rootfd, path, follow, m->resolve, kpath);
 	int missing = p == 0 && lstat(host, &sb) != 0;
 	int good;
 
@@ -484,20 +511,25 @@ static void diff_one(const struct pm_table *t, int rootfd, const char *dir, cons
 	count(st, p, missing);
 	if (good || ++st->mismatches > 20)
 		return;
-	ok(0, "differential '%s'%s: pm_canon %d '%s', kernel %d '%s'", path,
+	ok(0, "differential %s '%s'%s: pm_canon %d '%s', kernel %d '%s'", m->name, path,
 	   follow ? " (follow)" : "", p, p ? "" : host, k, k ? "" : kpath);
 }
 
-static void diff_report(const struct diff_stats *st, int follow)
+static void diff_report(const struct diff_mode *md, const struct diff_stats *st, int follow)
 {
 	const char *m = follow ? "follow" : "nofollow";
 
-	printf("# %s: %d agree, %d missing last, ENOENT %d, ENOTDIR %d, ELOOP %d, other %d\n", m,
-	       st->agree, st->missing_last, st->enoent, st->enotdir, st->eloop, st->other);
-	is_int(st->mismatches, 0, "differential (%s): pm_canon agrees with openat2 on %d paths", m,
-	       DIFF_PATHS);
-	ok(st->agree && st->missing_last && st->enoent && st->enotdir && st->eloop,
-	   "differential (%s): every outcome class was exercised", m);
+	printf("# %s %s: %d agree, %d missing last, ENOENT %d, ENOTDIR %d, ELOOP %d, EXDEV %d, "
+	       "other %d\n",
+	       md->name, m, st->agree, st->missing_last, st->enoent, st->enotdir, st->eloop,
+	       st->exdev, st->other);
+	is_int(st->mismatches, 0, "differential %s (%s): pm_canon agrees with openat2 on %d paths",
+	       md->name, m, DIFF_PATHS);
+	/* the tree's sure ELOOP ("/loop") is out of reach from /a */
+	ok(st->agree && st->missing_last && st->enoent && st->enotdir &&
+	       (st->eloop || strcmp(md->groot, "/") != 0) &&
+	       (!(md->pmflags & PM_BENEATH) || st->exdev),
+	   "differential %s (%s): every outcome class was exercised", md->name, m);
 }
 
 /* The kernel's link limit is ours: 40 links resolve, the 41st is -ELOOP (the row tree). */
@@ -511,10 +543,51 @@ static void test_kernel_link_limit(void)
 	close(rootfd);
 }
 
+/* DIFF_PATHS random paths through one mode, both following and not. */
+static void diff_run(const struct pm_table *t, const struct diff_mode *m, const char *dir)
+{
+	unsigned long long seed = DIFF_SEED + 1;
+	char path[PATH_MAX / 2];
+	struct diff_stats st[2];
+	int i, follow;
+
+	memset(st, 0, sizeof(st));
+	for (i = 0; i < DIFF_PATHS; i++) {
+		gen_path(&seed, path, sizeof(path), 6, NPIECES);
+		for (follow = 0; follow < 2; follow++)
+			diff_one(t, m, dir, path, follow, &st[follow]);
+	}
+	diff_report(m, &st[1], 1);
+	diff_report(m, &st[0], 0);
+}
+
+/* pm_canon_at against RESOLVE_IN_ROOT and RESOLVE_BENEATH from a subdirectory of the tree. */
+static void test_pm_canon_at_diff(const struct pm_table *t, const char *dir)
+{
+	char sub[PATH_MAX];
+	struct diff_mode in_root = {"in-root /a", "/a", 0, RESOLVE_IN_ROOT, -1};
+	struct diff_mode beneath = {"beneath /a", "/a", PM_BENEATH, RESOLVE_BENEATH, -1};
+	struct diff_mode beneath_top = {"beneath /", "/", PM_BENEATH, RESOLVE_BENEATH, -1};
+	struct diff_mode nolinks = {"no-symlinks /a", "/a", PM_NO_SYMLINKS,
+				    RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS, -1};
+
+	if (cat2(sub, dir, "/a"))
+		return;
+	in_root.rootfd = beneath.rootfd = nolinks.rootfd = open(sub, O_PATH | O_DIRECTORY);
+	beneath_top.rootfd = open(dir, O_PATH | O_DIRECTORY);
+	diff_run(t, &in_root, dir);
+	diff_run(t, &beneath, dir);
+	diff_run(t, &beneath_top, dir);
+	diff_run(t, &nolinks, dir);
+	close(in_root.rootfd);
+	close(beneath_top.rootfd);
+}
+
 static void test_pm_canon_diff(const char *tmp)
 {
 	unsigned long long seed = DIFF_SEED;
 	char dir[PATH_MAX], path[PATH_MAX / 2], arena[PATH_MAX + 8];
+	struct diff_mode plain = {"in-root /", "/", 0, RESOLVE_IN_ROOT, -1};
 	struct diff_stats st[2];
 	struct pm_table t;
 	int rootfd, i, follow;
@@ -531,15 +604,17 @@ static void test_pm_canon_diff(const char *tmp)
 	test_kernel_link_limit();
 	pm_table_init(&t, arena, sizeof(arena));
 	pm_table_add(&t, "/", dir, PM_ROOT);
+	plain.rootfd = rootfd;
 	memset(st, 0, sizeof(st));
 	for (i = 0; i < DIFF_PATHS; i++) {
 		gen_path(&seed, path, sizeof(path), 6, NPIECES);
 		for (follow = 0; follow < 2; follow++)
-			diff_one(&t, rootfd, dir, path, follow, &st[follow]);
+			diff_one(&t, &plain, dir, path, follow, &st[follow]);
 	}
 	close(rootfd);
-	diff_report(&st[1], 1);
-	diff_report(&st[0], 0);
+	diff_report(&plain, &st[1], 1);
+	diff_report(&plain, &st[0], 0);
+	test_pm_canon_at_diff(&t, dir);
 }
 
 int main(void)
