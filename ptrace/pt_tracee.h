@@ -8,6 +8,8 @@
 #include <talloc.h>
 #include <uthash.h>
 
+#include "ptrace/pt_cred.h"
+
 /* Where a tracee is in a trapped syscall. */
 enum pt_tracee_state {
 	PT_TS_OUTSIDE,	  /* running user code, or stopped outside a syscall */
@@ -32,6 +34,9 @@ struct pt_tracee {
 	char *pending;	   /* guest path of a chdir in flight (child of event) */
 	TALLOC_CTX *event; /* emptied at the end of every syscall */
 	struct user_regs_struct regs; /* registers at the syscall entry, as the guest set them */
+	struct pt_cred cred;	      /* fake identity (ptrace/pt_ident.c), groups children of t */
+	long ident_ret;		      /* P2: the result pt_ident decided at the entry stop */
+	unsigned long ident_buf;      /* fake chown: the stat buffer placed below the stack */
 	UT_hash_handle hh;
 };
 
