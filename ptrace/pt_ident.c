@@ -264,17 +264,13 @@ _Static_assert(offsetof(struct statx, stx_gid) == offsetof(struct statx, stx_uid
 /* The stat family's exit: owners shown as the guest sees them. */
 static long pt_ident_stat(struct pt_loop *l, struct pt_tracee *t, long ret)
 {
-	switch (t->sysidx) {
-	case PT_SYS_newfstatat:
-		return pt_ident_owner(l, t, pt_reg_arg(&t->regs, 2) + offsetof(struct stat, st_uid),
-				      ret);
-	case PT_SYS_statx:
-		return pt_ident_owner(l, t, pt_reg_arg(&t->regs, 4) + offsetof(struct statx, stx_uid),
-				      ret);
-	default: /* stat, lstat, fstat */
-		return pt_ident_owner(l, t, pt_reg_arg(&t->regs, 1) + offsetof(struct stat, st_uid),
-				      ret);
-	}
+	unsigned long at = pt_reg_arg(&t->regs, 1) + offsetof(struct stat, st_uid);
+
+	if (t->sysidx == PT_SYS_newfstatat)
+		at = pt_reg_arg(&t->regs, 2) + offsetof(struct stat, st_uid);
+	else if (t->sysidx == PT_SYS_statx)
+		at = pt_reg_arg(&t->regs, 4) + offsetof(struct statx, stx_uid);
+	return pt_ident_owner(l, t, at, ret); /* stat, lstat, fstat: the buffer is argument 1 */
 }
 
 /* The chown family's exit: the stat it became succeeded; may the fake user chown? */

@@ -166,7 +166,13 @@ set -e
 cd /tmp
 rm -rf pkg
 mkdir -p pkg/DEBIAN pkg/usr/share/udc-hello
-printf 'Package: udc-hello\nVersion: 1.0\nArchitecture: all\nMaintainer: udockerc tests <tests@example.org>\nDescription: a package built in the guest\n' >pkg/DEBIAN/control
+cat >pkg/DEBIAN/control <<'END'
+Package: udc-hello
+Version: 1.0
+Architecture: all
+Maintainer: udockerc tests <tests@example.org>
+Description: a package built in the guest
+END
 echo hello >pkg/usr/share/udc-hello/hello.txt
 dpkg-deb --build pkg udc-hello.deb >/dev/null
 dpkg -i udc-hello.deb >/dev/null
