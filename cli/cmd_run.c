@@ -19,6 +19,8 @@ static const struct cli_opt opts[] = {
 	{ "--env-file", NULL, "FILE", "set the K=V lines of FILE in the guest" },
 	{ "--workdir", "-w", "DIR", "working directory in the guest" },
 	{ "--entrypoint", NULL, "CMD", "replace the image's entrypoint (empty: none)" },
+	{ "--user", "-u", "USER[:GROUP]", "run as this guest user (name or uid; root is emulated)" },
+	{ "--kernel", NULL, "X.Y.Z", "the kernel release uname reports in the guest" },
 	{ "--novol", NULL, "PATH", "do not bind this default system path" },
 	{ "--nosysdirs", NULL, NULL, "no default binds of /dev, /proc, /sys and /etc files" },
 	{ "--hostenv", NULL, NULL, "pass the host environment under the image's" },
@@ -100,6 +102,8 @@ static void collect(TALLOC_CTX *ctx, const struct cli_args *a, char **cmd, struc
 	o->cmd = (const char *const *)cmd;
 	o->workdir = cli_val(me, a, "--workdir");
 	o->entrypoint = cli_val(me, a, "--entrypoint");
+	o->user = cli_val(me, a, "--user");
+	o->kernel = cli_val(me, a, "--kernel");
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (cli_has(me, a, flags[i].name))
 			o->flags |= flags[i].flag;

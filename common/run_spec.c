@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run_spec.c - `run` options plus a container record -> struct run_spec, checked up front. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -492,6 +493,35 @@ static int spec_exe(struct run_spec *s, struct udc_error *e)
 	return 0;
 }
 
+/* digits; the position after them, NULL when there is none. */
+static const char *digits(const char *p)
+{
+	const char *q = p;
+
+	while (*q >= '0' && *q <= '9')
+		q++;
+	return q > p ? q : NULL;
+}
+
+/* A plausible kernel release for uname: X.Y[.Z...] then an optional -suffix, at most 64. */
+static int kernel_ok(const char *k)
+{
+	const char *p = digits(k);
+
+	if (!p || *p != '.' || strlen(k) > 64 || !(p = digits(p + 1)))
+		return 0;
+	while (*p == '.' && digits(p + 1))
+		p = digits(p + 1);
+	if (!*p)
+		return 1;
+	if (!strchr("-+_~", *p))
+		return 0;
+	for (p++; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._+~-", *p))
+			return 0;
+	return 1;
+}
+
 static int spec_ids(struct run_spec *s, json_t *record, const char *id, const struct run_opts *o,
 		    struct udc_error *e)
 {
@@ -499,6 +529,9 @@ static int spec_ids(struct run_spec *s, json_t *record, const char *id, const st
 
 	s->container_id = talloc_strdup(s, id ? id : "");
 	s->execmode = talloc_strdup(s, mode ? mode : "P1");
+	if (o->kernel && !kernel_ok(o->kernel))
+		return udc_fail(e, EINVAL, "--kernel=%s: not a kernel release (X.Y[.Z][-suffix])",
+				o->kernel);
 	s->kernel = o->kernel ? talloc_strdup(s, o->kernel) : NULL;
 	if (!s->container_id || !s->execmode || (o->kernel && !s->kernel))
 		return nomem(e);

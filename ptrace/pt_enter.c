@@ -12,6 +12,7 @@
 #include "ptrace/pt_calls.h"
 #include "ptrace/pt_enter.h"
 #include "ptrace/pt_exec.h"
+#include "ptrace/pt_ident.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
@@ -283,8 +284,18 @@ int pt_enter(struct pt_loop *l, struct pt_tracee *t, int idx, int need_exit)
 	case PT_FAM_exec:
 		r = pt_exec_call(l, t, s);
 		break;
+	case PT_FAM_chown:
+		r = pt_paths(l, t, s);
+		if (r == 0)
+			r = pt_ident_chown(l, t, s);
+		break;
+	case PT_FAM_getid:
+	case PT_FAM_getresid:
+	case PT_FAM_setid:
+		return pt_ident_enter(l, t, s);
 	case PT_FAM_getcwd:
 	case PT_FAM_fchdir:
+	case PT_FAM_uname: /* uname: the release is replaced at the exit */
 		need_exit = 1;
 		break;
 	case PT_FAM_openat2:

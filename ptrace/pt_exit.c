@@ -7,6 +7,7 @@
 
 #include "common/pm.h"
 #include "ptrace/pt_calls.h"
+#include "ptrace/pt_ident.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
@@ -94,6 +95,13 @@ static long pt_exit_result(struct pt_loop *l, struct pt_tracee *t, long ret)
 		if (ret == 0)
 			pt_tracee_set_cwd(t, NULL); /* read back from /proc/PID/cwd when needed */
 		return ret;
+	case PT_FAM_stat:
+	case PT_FAM_chown:
+	case PT_FAM_getid:
+	case PT_FAM_getresid:
+	case PT_FAM_setid:
+	case PT_FAM_uname:
+		return pt_ident_exit(l, t, ret);
 	default:
 		return ret;
 	}
@@ -113,6 +121,8 @@ int pt_exit(struct pt_loop *l, struct pt_tracee *t)
 		pt_reg_set_ret(&r, ret);
 		for (i = 0; t->restore && i < 6; i++)
 			pt_reg_set_arg(&r, i, pt_reg_arg(&t->regs, i));
+		if (t->restore) /* a handler may have changed the call (fake chown): restarts redo it */
+			pt_reg_set_sysno(&r, pt_reg_sysno(&t->regs));
 		if (ptrace(PTRACE_SETREGS, t->pid, 0, &r) != 0)
 			err = -ESRCH;
 	}

@@ -13,6 +13,7 @@
 #include "common/pm.h"
 #include "ptrace/pt_abi.h"
 #include "ptrace/pt_calls.h"
+#include "ptrace/pt_ident.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
@@ -39,6 +40,19 @@ const char *pt_loop_cwd(struct pt_loop *l, struct pt_tracee *t)
 	if (pm_map_host(pt_loop_table(l, t), host, guest, NULL) != 0 || pt_tracee_set_cwd(t, guest) != 0)
 		return NULL;
 	return t->cwd;
+}
+
+/* A new tracee pid with guest cwd and the identity of parent (NULL: found in /proc); or NULL. */
+static struct pt_tracee *pt_new(struct pt_loop *l, pid_t pid, const char *cwd,
+				const struct pt_tracee *parent)
+{
+	struct pt_tracee *t = pt_tracee_new(l->tracees, pid, cwd);
+
+	if (t && pt_ident_inherit(l, t, parent) != 0) {
+		pt_tracee_del(l->tracees, t);
+		return NULL;
+	}
+	return t;
 }
 
 /* Resume t after a stop, delivering sig; PTRACE_SYSCALL when a syscall stop must come. */
@@ -73,6 +87,8 @@ static void pt_on_entry(struct pt_loop *l, struct pt_tracee *t, int idx, int nee
 		return;
 	if (r == PT_ENTER_CONT) {
 		pt_done(t);
+		if (l->mode == PT_RUN_P2)
+			t->state = PT_TS_ENTERED; /* its exit stop still comes: not an entry */
 	} else if (l->mode == PT_RUN_P1) {
 		t->state = l->probe.order == PT_ORDER_SECCOMP_FIRST ? PT_TS_WAIT_ENTRY
 								     : PT_TS_WAIT_EXIT;
@@ -128,8 +144,8 @@ static void pt_on_syscall(struct pt_loop *l, struct pt_tracee *t)
 		}
 		idx = pt_sysent_index(pt_reg_sysno(&r));
 		s = idx >= 0 ? &pt_sysent_table[idx] : NULL;
-		if (s && pt_sysent_active(s, 0)) {
-			pt_on_entry(l, t, idx, pt_sysent_exit(s, 0));
+		if (s && pt_sysent_active(s, l->sysmode)) {
+			pt_on_entry(l, t, idx, pt_sysent_exit(s, l->sysmode));
 			return;
 		}
 		break;
@@ -137,7 +153,7 @@ static void pt_on_syscall(struct pt_loop *l, struct pt_tracee *t)
 	pt_resume(l, t, 0);
 }
 
-/* A fork/vfork/clone event in parent t: the new tracee inherits its guest cwd. */
+/* A fork/vfork/clone event in parent t: the new tracee inherits its guest cwd and identity. */
 static void pt_on_child(struct pt_loop *l, struct pt_tracee *t)
 {
 	unsigned long msg = 0;
@@ -146,7 +162,7 @@ static void pt_on_child(struct pt_loop *l, struct pt_tracee *t)
 	if (ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &msg) == 0) {
 		c = pt_tracee_find(l->tracees, (pid_t)msg);
 		if (!c) {
-			c = pt_tracee_new(l->tracees, (pid_t)msg, t->cwd);
+			c = pt_new(l, (pid_t)msg, t->cwd, t);
 			if (c)
 				c->fresh = 1;
 		} else {
@@ -243,7 +259,7 @@ static void pt_serve(struct pt_loop *l)
 			continue;
 		t = pt_tracee_find(l->tracees, pid);
 		if (!t)
-			t = pt_tracee_new(l->tracees, pid, NULL); /* before its parent's event */
+			t = pt_new(l, pid, NULL, NULL); /* before its parent's event */
 		if (!t) {
 			kill(pid, SIGKILL);
 			continue;
@@ -256,14 +272,14 @@ static void pt_serve(struct pt_loop *l)
  * The child: wait for the tracer, install the filter (P1), then enter the guest cwd and exec
  * the guest program by their guest paths: the tracer translates both like any guest call.
  */
-static void pt_child(const struct run_spec *s, unsigned int mode, int go)
+static void pt_child(const struct run_spec *s, unsigned int mode, unsigned int sysmode, int go)
 {
 	char c;
 
 	if (read(go, &c, 1) != 1)
 		_exit(127);
 	close(go);
-	if (mode == PT_RUN_P1 && pt_seccomp_install(0) != 0) {
+	if (mode == PT_RUN_P1 && pt_seccomp_install(sysmode) != 0) {
 		dprintf(2, "udockerc: cannot install the seccomp filter\n");
 		_exit(127);
 	}
@@ -286,7 +302,7 @@ static int pt_start(struct pt_loop *l, pid_t pid, int go, struct udc_error *e)
 		return udc_fail_sys(e, "ptrace is not permitted here; use the F mode (--execmode=F1)");
 	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) != 0 || waitpid(pid, &st, __WALL) != pid)
 		return udc_fail_sys(e, "ptrace: cannot stop the guest");
-	t = pt_tracee_new(l->tracees, pid, l->spec->cwd);
+	t = pt_new(l, pid, l->spec->cwd, NULL);
 	if (!t)
 		return udc_fail(e, ENOMEM, "ptrace: out of memory");
 	pt_resume(l, t, 0);
@@ -297,7 +313,7 @@ static int pt_start(struct pt_loop *l, pid_t pid, int go, struct udc_error *e)
 
 int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct udc_error *e)
 {
-	struct pt_loop l = {.spec = s, .mode = mode};
+	struct pt_loop l = {.spec = s, .mode = mode, .real_uid = getuid(), .real_gid = getgid()};
 	int p[2], r;
 	pid_t pid;
 
@@ -308,6 +324,7 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 		return udc_fail(e, l.probe.seccomp_errno ? l.probe.seccomp_errno : ENOSYS,
 				"seccomp filters do not work here; use --execmode=P2");
 	l.memflags = l.probe.vm_ok ? 0 : PT_MEM_PEEKPOKE;
+	l.sysmode = pt_ident_mode(s, l.real_uid, l.real_gid);
 	l.tracees = talloc_zero(NULL, struct pt_tracees);
 	if (!l.tracees)
 		return udc_fail(e, ENOMEM, "ptrace: out of memory");
@@ -320,7 +337,7 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 	if (pid == 0) {
 		pt_signal_child();
 		close(p[1]);
-		pt_child(s, mode, p[0]);
+		pt_child(s, mode, l.sysmode, p[0]);
 	}
 	close(p[0]);
 	r = pid < 0 ? udc_fail_sys(e, "ptrace: fork") : pt_start(&l, pid, p[1], e);

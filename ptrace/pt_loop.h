@@ -29,6 +29,9 @@ struct pt_loop {
 	const struct run_spec *spec;
 	unsigned int mode;     /* enum pt_run_mode */
 	unsigned int memflags; /* enum pt_mem_flag */
+	unsigned int sysmode;  /* enum pt_mode: fake identity, --kernel (ptrace/pt_ident.c) */
+	uid_t real_uid;	       /* the tracer's (and the tracees') real ids */
+	gid_t real_gid;
 	struct pt_probe probe;
 	struct pt_tracees *tracees;
 	pid_t first;

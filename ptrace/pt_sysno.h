@@ -7,7 +7,7 @@
 
 /* Engine modes that widen the trapped set (argument of the filter builder and P2's lookup). */
 enum pt_mode {
-	PT_MODE_FAKEROOT = 1u << 0, /* -0 / guest uid 0: uid/gid family, chown, stat owners */
+	PT_MODE_FAKEROOT = 1u << 0, /* fake identity (root, -u): uid/gid family, chown, owners */
 	PT_MODE_KERNEL = 1u << 1,   /* --kernel=X.Y.Z: uname */
 };
 
@@ -28,9 +28,9 @@ enum pt_family {
 	PT_FAM_sockaddr,    /* AF_UNIX sun_path, within its 108 bytes */
 	PT_FAM_sockname,    /* getsockname/getpeername: an AF_UNIX path reverse-mapped */
 	PT_FAM_uname,	    /* release replaced by --kernel */
-	PT_FAM_getid,	    /* result 0 under fake root */
-	PT_FAM_getresid,    /* the three results 0 under fake root */
-	PT_FAM_setid,	    /* succeeds without effect under fake root */
+	PT_FAM_getid,	    /* the fake id, answered at the entry */
+	PT_FAM_getresid,    /* fake ids written into guest memory: getres[ug]id, getgroups */
+	PT_FAM_setid,	    /* changes the fake credentials only, kernel rules */
 	PT_FAM_deny_enosys, /* fails with ENOSYS: path-taking, not translated */
 	PT_FAM_deny_eperm,  /* fails with EPERM: mounts */
 	PT_FAM_COUNT

@@ -10,6 +10,7 @@
 
 struct pt_proc_exec;
 struct pm_table;
+#include "ptrace/pt_cred.h"
 
 /* Where a tracee is in a trapped syscall. */
 enum pt_tracee_state {
@@ -39,6 +40,9 @@ struct pt_tracee {
 	unsigned long aux; /* a handler's value from entry to exit (sockname: the buffer size) */
 	TALLOC_CTX *event; /* emptied at the end of every syscall */
 	struct user_regs_struct regs; /* registers at the syscall entry, as the guest set them */
+	struct pt_cred cred;	      /* fake identity (ptrace/pt_ident.c), groups children of t */
+	long ident_ret;		      /* P2: the result pt_ident decided at the entry stop */
+	unsigned long ident_buf;      /* fake chown: the stat buffer placed below the stack */
 	UT_hash_handle hh;
 };
 

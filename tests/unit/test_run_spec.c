@@ -735,6 +735,35 @@ static void test_tree_and_root(TALLOC_CTX *ctx)
 	talloc_free(sub);
 }
 
+/* --kernel: plausible releases pass, anything else is one line naming it. */
+static void test_kernel(TALLOC_CTX *ctx)
+{
+	static const char *const good[] = {"6.1.0", "4.19", "5.15.0-91-generic", "6.1.0+rt7",
+					   "3.10.0-1160.el7.x86_64"};
+	static const char *const bad[] = {"", "6", "6.", "x.1", "6.1.x", "6.1.0 rt", "6..1",
+					  "6.1/0", "6.1.0-$(id)"};
+	struct udc_error e;
+	struct run_spec *s;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct run_opts o = {.kernel = good[i]};
+
+		s = spec(ctx, NULL, &o, &e);
+		ok(s && !strcmp(s->kernel, good[i]), "--kernel=%s accepted", good[i]);
+		talloc_free(s);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct run_opts o = {.kernel = bad[i]};
+
+		s = spec(ctx, NULL, &o, &e);
+		is_str(s ? "(accepted)" : e.msg,
+		       talloc_asprintf(ctx, "--kernel=%s: not a kernel release (X.Y[.Z][-suffix])",
+				       bad[i]),
+		       "--kernel=%s refused", bad[i]);
+		talloc_free(s);
+	}
+}
+
 int main(void)
 {
 	TALLOC_CTX *ctx = talloc_new(NULL);
@@ -757,6 +786,7 @@ int main(void)
 	test_sysdirs(ctx);
 	test_hostauth_bindhome(ctx);
 	test_tree_and_root(ctx);
+	test_kernel(ctx);
 	talloc_free(ctx);
 	nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return done();
