@@ -86,8 +86,12 @@ demo: deps
 	$(Q)scripts/demo.sh $(BUILD)/udockerc
 
 # Benchmarks (bench/): speed is measured there, never in tests.
-bench: deps
+# BENCH=quick|full: rounds of bench/run.sh (quick: 3 and 10, full: 10 and 40).
+BENCH ?= quick
+bench:
+	$(Q)scripts/deps.sh bench
 	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bench/run.sh $(BENCH) $(BUILD)/udockerc
 	$(Q)bench/pull-create.sh $(BUILD)/udockerc
 
 install: $(BUILD)/udockerc

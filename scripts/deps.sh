@@ -1,12 +1,16 @@
 #!/bin/sh
 # deps.sh - install the Debian packages udockerc needs to build and test (root), or print
-# the exact install line (anyone else). Used by `make deps`, `make demo` and `make check`.
+# the exact install line (anyone else). Used by `make deps`, `make demo` and `make check`;
+# `make bench` runs `deps.sh bench`.
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libtalloc-dev uthash-dev libarchive-dev libjansson-dev libssl-dev libcurl4-openssl-dev"
 TEST_PKGS="bats bats-assert bats-support busybox-static debootstrap zstd gzip tar util-linux mount perl
 	musl-tools docker-registry skopeo umoci apache2-utils jq curl openssl python3"
+# `deps.sh bench`: also the established tools bench/ compares against.
+BENCH_PKGS="proot fakechroot"
 PKGS="$BUILD_PKGS $TEST_PKGS"
+[ "${1:-}" != bench ] || PKGS="$PKGS $BENCH_PKGS"
 
 missing=""
 for p in $PKGS; do
