@@ -30,4 +30,5 @@ step "$udockerc" export -o "$demo/demo.tar" demo
 step "$udockerc" clone --name=demo2 demo
 step "$udockerc" ps
 step "$udockerc" run demo /bin/sh -c 'cat /etc/os-release; cd /etc && echo "cwd in the guest: $(pwd)"'
+step "$udockerc" run --rm -v "$demo:/data" busybox:demo /bin/sh -c 'id; ls -l /data/demo.tar'
 printf '\nThe containers are in %s (remove it when done).\n' "$UDOCKERC_DIR"
