@@ -20,6 +20,7 @@
 #include "ptrace/pt_seccomp.h"
 #include "ptrace/pt_signal.h"
 #include "ptrace/pt_sysno.h"
+#include "ptrace/pt_wait.h"
 
 #define PT_OPTS                                                                                    \
 	(PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |    \
@@ -245,7 +246,7 @@ static void pt_serve(struct pt_loop *l)
 	int st;
 
 	for (;;) {
-		pid = waitpid(-1, &st, __WALL);
+		pid = pt_wait(l->spin_ns, &st);
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -313,7 +314,11 @@ static int pt_start(struct pt_loop *l, pid_t pid, int go, struct udc_error *e)
 
 int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct udc_error *e)
 {
-	struct pt_loop l = {.spec = s, .mode = mode, .real_uid = getuid(), .real_gid = getgid()};
+	struct pt_loop l = {.spec = s,
+			    .mode = mode,
+			    .real_uid = getuid(),
+			    .real_gid = getgid(),
+			    .spin_ns = pt_wait_budget_ns()};
 	int p[2], r;
 	pid_t pid;
 

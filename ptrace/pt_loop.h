@@ -37,6 +37,7 @@ struct pt_loop {
 	pid_t first;
 	int first_status;
 	int first_done;
+	long spin_ns; /* how long to poll for the next stop before sleeping (pt_wait.c) */
 };
 
 /* Whether t's handled syscall needs the exit stop; the handler's results for pt_enter. */
