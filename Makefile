@@ -7,10 +7,22 @@ Q       := $(if $(V),,@)
 
 PKGS    := talloc libarchive jansson libcrypto libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl, libarchive and libcrypto are bound at first use (common/lazy*.c), not linked: the
+# binary needs only talloc, jansson and libc to start. Their sonames come from the build host.
+PKG_LIBS   := $(shell pkg-config --libs talloc jansson 2>/dev/null) -ldl -lpthread
+# Unit tests build their inputs with the libraries directly as well.
+TEST_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl -lpthread
+soname = $(shell objdump -p "$$(pkg-config --variable=libdir $(1))/$(2)" 2>/dev/null | \
+	awk '/SONAME/ { print $$2 }')
+CURL_SONAME    := $(call soname,libcurl,libcurl.so)
+ARCHIVE_SONAME := $(call soname,libarchive,libarchive.so)
+CRYPTO_SONAME  := $(call soname,libcrypto,libcrypto.so)
+LAZY_DEFS := $(if $(CURL_SONAME),-DLAZY_CURL_SONAME='"$(CURL_SONAME)"') \
+	$(if $(ARCHIVE_SONAME),-DLAZY_ARCHIVE_SONAME='"$(ARCHIVE_SONAME)"') \
+	$(if $(CRYPTO_SONAME),-DLAZY_CRYPTO_SONAME='"$(CRYPTO_SONAME)"')
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(PKG_CFLAGS) -MMD -MP
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(PKG_CFLAGS) $(LAZY_DEFS) -MMD -MP
 OPT_build     := -O2 -g -fvisibility=hidden
 OPT_build-san := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=undefined -fvisibility=hidden
@@ -49,7 +61,7 @@ $(1)/tests/%: $(1)/tests/tools/%.o
 
 $(1)/tests/%: $(1)/tests/unit/%.o $(call objs,$(1),$(HELPER_SRCS)) $(1)/libudockerc.a
 	@$(if $(V),,echo "  LD      $$@")
-	$(Q)$(CC) $(LDOPT_$(1)) $(LDFLAGS) -o $$@ $$^ $(PKG_LIBS)
+	$(Q)$(CC) $(LDOPT_$(1)) $(LDFLAGS) -o $$@ $$^ $(TEST_LIBS)
 endef
 $(eval $(call BUILD_RULES,build))
 $(eval $(call BUILD_RULES,build-san))

@@ -61,10 +61,9 @@ static long pt_exit_readlink(struct pt_loop *l, struct pt_tracee *t, long ret)
 		return ret; /* an ordinary symlink holds guest text already */
 	if (pt_proc_link(t->pending) == PT_PROC_ROOT)
 		strcpy(guest, "/"); /* the tracee's root is the guest's, whatever the host's is */
-	else if (pt_proc_readlink(l, t, t->pending, buf, size, &ret))
-		return ret; /* an exe link, or a target the kernel cut to size (pt_proc.c) */
-	else if (pt_exit_guest(l, t, buf, (size_t)ret, guest) != 0)
-		return ret;
+	else if (pt_proc_readlink(l, t, t->pending, buf, size, &ret) ||
+		 pt_exit_guest(l, t, buf, (size_t)ret, guest) != 0)
+		return ret; /* pt_proc.c's answer (an exe link, a cut target), or left alone */
 	len = strlen(guest);
 	if (len > size)
 		len = size; /* readlink truncates silently */

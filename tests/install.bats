@@ -54,3 +54,18 @@ make_install() {
 	[ -x "$BATS_TEST_TMPDIR/stage/opt/udockerc-test/bin/udockerc" ]
 	[ ! -e /opt/udockerc-test ] || fail "make install wrote outside DESTDIR"
 }
+
+@test "install: the binary starts on talloc, jansson and libc; libcurl, libarchive, libcrypto load on use" {
+	local bin
+	need_busybox
+	bin=$(command -v "${UDOCKERC:-udockerc}")
+	run readelf -d "$bin"
+	assert_success
+	refute_output --partial libcurl
+	refute_output --partial libarchive
+	refute_output --partial libcrypto
+	# and what needs them still works: an import (libarchive, libcrypto) and an export
+	udc -q import "$BUSYBOX_TAR" lazy:1 >/dev/null
+	run udc verify lazy:1
+	assert_success
+}

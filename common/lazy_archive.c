@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* lazy_archive.c - the libarchive functions udockerc calls, bound at first use (lazy.h). */
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "common/lazy.h"
+
+#ifndef LAZY_ARCHIVE_SONAME
+#define LAZY_ARCHIVE_SONAME "libarchive.so.13"
+#endif
+#define LAZY_LIB LAZY_ARCHIVE_SONAME
+
+/* clang-format off */
+LAZY_FN(time_t, archive_entry_atime, (struct archive_entry *a0), (a0))
+LAZY_FN(int, archive_entry_atime_is_set, (struct archive_entry *a0), (a0))
+LAZY_FN(long, archive_entry_atime_nsec, (struct archive_entry *a0), (a0))
+LAZY_VOID(archive_entry_copy_pathname, (struct archive_entry *a0, const char *a1), (a0, a1))
+LAZY_FN(__LA_MODE_T, archive_entry_filetype, (struct archive_entry *a0), (a0))
+LAZY_VOID(archive_entry_free, (struct archive_entry *a0), (a0))
+LAZY_FN(la_int64_t, archive_entry_gid, (struct archive_entry *a0), (a0))
+LAZY_FN(const char *, archive_entry_hardlink, (struct archive_entry *a0), (a0))
+LAZY_VOID(archive_entry_linkify, (struct archive_entry_linkresolver *a0, struct archive_entry **a1, struct archive_entry **a2), (a0, a1, a2))
+LAZY_VOID(archive_entry_linkresolver_free, (struct archive_entry_linkresolver *a0), (a0))
+LAZY_FN(struct archive_entry_linkresolver *, archive_entry_linkresolver_new, (void), ())
+LAZY_VOID(archive_entry_linkresolver_set_strategy, (struct archive_entry_linkresolver *a0, int a1), (a0, a1))
+LAZY_FN(time_t, archive_entry_mtime, (struct archive_entry *a0), (a0))
+LAZY_FN(int, archive_entry_mtime_is_set, (struct archive_entry *a0), (a0))
+LAZY_FN(long, archive_entry_mtime_nsec, (struct archive_entry *a0), (a0))
+LAZY_FN(struct archive_entry *, archive_entry_new, (void), ())
+LAZY_FN(const char *, archive_entry_pathname, (struct archive_entry *a0), (a0))
+LAZY_FN(__LA_MODE_T, archive_entry_perm, (struct archive_entry *a0), (a0))
+LAZY_FN(dev_t, archive_entry_rdevmajor, (struct archive_entry *a0), (a0))
+LAZY_FN(dev_t, archive_entry_rdevminor, (struct archive_entry *a0), (a0))
+LAZY_VOID(archive_entry_set_filetype, (struct archive_entry *a0, unsigned int a1), (a0, a1))
+LAZY_VOID(archive_entry_set_mtime, (struct archive_entry *a0, time_t a1, long a2), (a0, a1, a2))
+LAZY_VOID(archive_entry_set_pathname, (struct archive_entry *a0, const char *a1), (a0, a1))
+LAZY_VOID(archive_entry_set_perm, (struct archive_entry *a0, __LA_MODE_T a1), (a0, a1))
+LAZY_VOID(archive_entry_set_size, (struct archive_entry *a0, la_int64_t a1), (a0, a1))
+LAZY_FN(la_int64_t, archive_entry_size, (struct archive_entry *a0), (a0))
+LAZY_FN(int, archive_entry_size_is_set, (struct archive_entry *a0), (a0))
+LAZY_FN(const char *, archive_entry_symlink, (struct archive_entry *a0), (a0))
+LAZY_FN(la_int64_t, archive_entry_uid, (struct archive_entry *a0), (a0))
+LAZY_FN(int, archive_errno, (struct archive *a0), (a0))
+LAZY_FN(const char *, archive_error_string, (struct archive *a0), (a0))
+LAZY_FN(int, archive_format, (struct archive *a0), (a0))
+LAZY_FN(la_ssize_t, archive_read_data, (struct archive *a0, void *a1, size_t a2), (a0, a1, a2))
+LAZY_FN(int, archive_read_data_block, (struct archive *a0, const void **a1, size_t *a2, la_int64_t *a3), (a0, a1, a2, a3))
+LAZY_FN(int, archive_read_data_into_fd, (struct archive *a0, int a1), (a0, a1))
+LAZY_FN(int, archive_read_data_skip, (struct archive *a0), (a0))
+LAZY_FN(int, archive_read_disk_descend, (struct archive *a0), (a0))
+LAZY_FN(struct archive *, archive_read_disk_new, (void), ())
+LAZY_FN(int, archive_read_disk_open, (struct archive *a0, const char *a1), (a0, a1))
+LAZY_FN(int, archive_read_disk_set_standard_lookup, (struct archive *a0), (a0))
+LAZY_FN(int, archive_read_disk_set_symlink_physical, (struct archive *a0), (a0))
+LAZY_FN(int, archive_read_free, (struct archive *a0), (a0))
+LAZY_FN(struct archive *, archive_read_new, (void), ())
+LAZY_FN(int, archive_read_next_header, (struct archive *a0, struct archive_entry **a1), (a0, a1))
+LAZY_FN(int, archive_read_next_header2, (struct archive *a0, struct archive_entry *a1), (a0, a1))
+LAZY_FN(int, archive_read_open_fd, (struct archive *a0, int a1, size_t a2), (a0, a1, a2))
+LAZY_FN(int, archive_read_open_filename, (struct archive *a0, const char *a1, size_t a2), (a0, a1, a2))
+LAZY_FN(int, archive_read_support_filter_bzip2, (struct archive *a0), (a0))
+LAZY_FN(int, archive_read_support_filter_gzip, (struct archive *a0), (a0))
+LAZY_FN(int, archive_read_support_filter_xz, (struct archive *a0), (a0))
+LAZY_FN(int, archive_read_support_filter_zstd, (struct archive *a0), (a0))
+LAZY_FN(int, archive_read_support_format_gnutar, (struct archive *a0), (a0))
+LAZY_FN(int, archive_read_support_format_raw, (struct archive *a0), (a0))
+LAZY_FN(int, archive_read_support_format_tar, (struct archive *a0), (a0))
+LAZY_FN(int, archive_write_add_filter_none, (struct archive *a0), (a0))
+LAZY_FN(int, archive_write_close, (struct archive *a0), (a0))
+LAZY_FN(la_ssize_t, archive_write_data, (struct archive *a0, const void *a1, size_t a2), (a0, a1, a2))
+LAZY_FN(int, archive_write_free, (struct archive *a0), (a0))
+LAZY_FN(int, archive_write_header, (struct archive *a0, struct archive_entry *a1), (a0, a1))
+LAZY_FN(struct archive *, archive_write_new, (void), ())
+LAZY_FN(int, archive_write_open_fd, (struct archive *a0, int a1), (a0, a1))
+LAZY_FN(int, archive_write_set_bytes_in_last_block, (struct archive *a0, int a1), (a0, a1))
+LAZY_FN(int, archive_write_set_format_pax_restricted, (struct archive *a0), (a0))
+/* clang-format on */
