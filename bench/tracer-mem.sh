@@ -92,8 +92,8 @@ out=$here/results/$(date +%Y-%m-%d)-$(hostname)-$commit-tracer-mem.md
 	echo "|---|---:|---:|"
 	printf '%s\n' "${rows[@]}"
 	echo
-	echo "VmHWM counts the shared libraries' pages too (udockerc's one binary links libcurl,"
-	echo "OpenSSL, libarchive, jansson for the other commands); RssAnon is the tracer's own memory."
+	echo "VmHWM counts the pages of the shared libraries it maps too; RssAnon is the tracer's"
+	echo "own memory (heap, stacks, relocated data)."
 	echo
 	echo "Run as $(id -un) on $(uname -r), $(nproc) CPUs; $("$udockerc" version)."
 } >"$out"
