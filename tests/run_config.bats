@@ -259,3 +259,13 @@ udoc4242"
 	done
 	assert_tmp_empty
 }
+
+@test "run config: --location with an unknown uid: the identity files go under \$TMPDIR, then away" {
+	local root
+	root=$(udc inspect -p c)
+	mkdir t
+	TMPDIR=$PWD/t show --location="$root" -u 4242 /bin/sh -c 'id -un; tail -n 1 /etc/passwd'
+	assert_output $'udoc4242\nudoc4242:x:4242:0:*UDOCKER*:/:/bin/sh'
+	run find t -mindepth 1
+	assert_output ''
+}
