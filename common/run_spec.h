@@ -92,6 +92,13 @@ int run_user_resolve(TALLOC_CTX *mem_ctx, const struct pm_table *t, const char *
 		     struct run_user *u, struct udc_error *e);
 
 /*
+ * A new per-run directory (its absolute path), removed when ctx is freed: a stage of r, or with
+ * r NULL $TMPDIR/udockerc-run-XXXXXX; flock'ed meanwhile, so that one a dead run left behind is
+ * collected later. NULL plus e.
+ */
+const char *run_dir_new(TALLOC_CTX *ctx, struct repo *r, struct udc_error *e);
+
+/*
  * A uid or gid the guest's /etc/passwd or /etc/group lacks (u->missing, ids other than 0): bind
  * a private copy of that file plus one line for it over the guest path, read-only, in a
  * per-run directory (a repository stage, else under $TMPDIR) that goes with s; the image is
