@@ -124,12 +124,12 @@ static void warn_unsupported(const struct cli_args *a)
 	}
 }
 
-/* Build the spec of the container (record rec, root dir root; rec NULL for --location). */
-static struct run_spec *spec_for(struct cli_ctx *c, const char *root, const char *id, json_t *rec,
-				 const struct cli_args *a, char **cmd, const char *const *names,
-				 struct udc_error *e)
+/* Build the spec of the container (record rec, root dir root; rec and r NULL for --location). */
+static struct run_spec *spec_for(struct cli_ctx *c, struct repo *r, const char *root,
+				 const char *id, json_t *rec, const struct cli_args *a, char **cmd,
+				 const char *const *names, struct udc_error *e)
 {
-	struct run_opts o = { 0 };
+	struct run_opts o = { .repo = r };
 
 	collect(c->mem, a, cmd, &o);
 	if (!o.volumes)
@@ -161,17 +161,20 @@ static int run_container(struct cli_ctx *c, struct repo *r, const char *id,
 	char **names = rec ? repo_name_list(c->mem, r, id, &n, &e) : NULL;
 	struct run_spec *spec;
 	const char *mode;
+	int status;
 
 	if (!names)
 		return cli_fail(&e);
-	spec = spec_for(c, repo_container_root(c->mem, r, id), id, rec, a, cmd,
+	spec = spec_for(c, r, repo_container_root(c->mem, r, id), id, rec, a, cmd,
 			(const char *const *)names, &e);
 	if (!spec) {
 		cli_fail(&e);
 		return CLI_PREP_ERR;
 	}
 	mode = json_string_value(json_object_get(rec, "execmode"));
-	return engine_run(spec, mode ? mode : "P1", &e);
+	status = engine_run(spec, mode ? mode : "P1", &e);
+	talloc_free(spec); /* its per-run files (a stage of r) go now */
+	return status;
 }
 
 /* --location=DIR: every positional argument is the command; no repository record. */
@@ -181,15 +184,18 @@ static int run_location(struct cli_ctx *c, const struct cli_args *a, const char 
 	const char *mode = getenv("UDOCKERC_DEFAULT_EXECUTION_MODE");
 	struct udc_error e = { 0 };
 	struct run_spec *spec;
+	int status;
 
 	if (a->npos == 0)
 		return cli_failf("run --location=%s: no command given", dir);
-	spec = spec_for(c, dir, NULL, NULL, a, a->pos, none, &e);
+	spec = spec_for(c, NULL, dir, NULL, NULL, a, a->pos, none, &e);
 	if (!spec) {
 		cli_fail(&e);
 		return CLI_PREP_ERR;
 	}
-	return engine_run(spec, mode && *mode ? mode : "P1", &e);
+	status = engine_run(spec, mode && *mode ? mode : "P1", &e);
+	talloc_free(spec);
+	return status;
 }
 
 static int run(struct cli_ctx *c, const struct cli_args *a)

@@ -398,13 +398,16 @@ static int spec_cwd(struct run_spec *s, json_t *cfg, const struct run_opts *o, s
 	return s->cwd ? 0 : nomem(e);
 }
 
-/* The guest user: -u, else the image's User, else root. */
+/* The guest user: -u, else the image's User, else root; an id the guest's files lack gets a line
+ * in private copies of them (run_ident.c). */
 static int spec_user(struct run_spec *s, json_t *cfg, const struct run_opts *o, struct run_user *u,
 		     struct udc_error *e)
 {
 	const char *spec = o->user && o->user[0] ? o->user : cfg_str(cfg, "User");
 	int r = run_user_resolve(s, s->table, spec, u, e);
 
+	if (r == 0)
+		r = run_ident_files(s, o, u, e);
 	if (r < 0)
 		return r;
 	s->user = u->name;

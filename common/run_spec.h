@@ -9,6 +9,8 @@
 #include "common/engine.h"
 #include "common/error.h"
 
+struct repo;
+
 /* run_opts flags. */
 enum run_opt_flag {
 	RUN_OPT_NOSYSDIRS = 1u << 0,  /* no default system binds */
@@ -36,6 +38,7 @@ struct run_opts {
 	const char *user;	     /* -u NAME|UID[:GID|:GROUP] */
 	const char *kernel;	     /* --kernel */
 	unsigned int flags;	     /* enum run_opt_flag */
+	struct repo *repo;	     /* where per-run files go (a stage); NULL: under $TMPDIR */
 };
 
 /* The default PATH when the image sets none (Docker's). */
@@ -67,19 +70,42 @@ const char *run_env_get(char *const *envp, const char *key);
  * NULL plus e ("path: reason"). Files over 16 MiB are refused (-EFBIG). */
 char *run_spec_read_file(TALLOC_CTX *mem_ctx, const char *path, size_t *len, struct udc_error *e);
 
+/* run_user.missing: what the guest's files lack (run_ident.c then adds it in private copies). */
+enum run_user_missing {
+	RUN_USER_NO_PASSWD = 1u << 0, /* the uid has no line in the guest's /etc/passwd */
+	RUN_USER_NO_GROUP = 1u << 1,  /* the gid has no line in the guest's /etc/group */
+};
+
 /* The guest user, resolved from /etc/passwd and /etc/group of the guest view. */
 struct run_user {
-	const char *name; /* NULL when uid has no passwd entry */
+	const char *name; /* NULL when uid has no passwd entry (uid 0: "root" all the same) */
 	const char *home; /* "/" when unknown */
 	uid_t uid;
 	gid_t gid;
 	gid_t *groups;
 	size_t ngroups;
+	unsigned int missing; /* enum run_user_missing */
 };
 
 /* Resolve spec ("" or NULL: root) in the guest view t; children of mem_ctx; 0 or -errno + e. */
 int run_user_resolve(TALLOC_CTX *mem_ctx, const struct pm_table *t, const char *spec,
 		     struct run_user *u, struct udc_error *e);
+
+/*
+ * A new per-run directory (its absolute path), removed when ctx is freed: a stage of r, or with
+ * r NULL $TMPDIR/udockerc-run-XXXXXX; flock'ed meanwhile, so that one a dead run left behind is
+ * collected later. NULL plus e.
+ */
+const char *run_dir_new(TALLOC_CTX *ctx, struct repo *r, struct udc_error *e);
+
+/*
+ * A uid or gid the guest's /etc/passwd or /etc/group lacks (u->missing, ids other than 0): bind
+ * a private copy of that file plus one line for it over the guest path, read-only, in a
+ * per-run directory (a repository stage, else under $TMPDIR) that goes with s; the image is
+ * never edited. A new user is named as udocker names one (u->name set). 0 or -errno plus e.
+ */
+int run_ident_files(struct run_spec *s, const struct run_opts *o, struct run_user *u,
+		    struct udc_error *e);
 
 /* The inputs of the environment besides the options. */
 struct run_env_in {

@@ -148,6 +148,17 @@ static const struct db_ent *db_find(const struct db *d, const char *s)
 	return NULL;
 }
 
+/* Whether some entry has the id id. */
+static int db_has_id(const struct db *d, unsigned int id)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->ent[i].id == id)
+			return 1;
+	return 0;
+}
+
 /* Whether name is in the comma-separated list. */
 static int is_member(const char *list, const char *name)
 {
@@ -198,6 +209,7 @@ static int user_part(TALLOC_CTX *mem_ctx, const struct db *pw, const char *s, st
 	u->gid = 0;
 	u->home = "/";
 	u->name = id == 0 ? "root" : NULL;
+	u->missing |= RUN_USER_NO_PASSWD;
 	return 0;
 }
 
@@ -242,6 +254,8 @@ static int user_lookup(TALLOC_CTX *mem_ctx, TALLOC_CTX *tmp, const struct pm_tab
 		r = group_part(gr, gstr, u, e);
 	else if (r == 0 && user_groups(mem_ctx, gr, u) < 0)
 		r = udc_fail(e, ENOMEM, "out of memory");
+	if (r == 0 && !db_has_id(gr, u->gid))
+		u->missing |= RUN_USER_NO_GROUP;
 	return r;
 }
 

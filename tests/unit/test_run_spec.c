@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_run_spec.c - run_spec_new on a fake container root: argv, env, user, workdir, volumes. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -382,8 +384,8 @@ static void test_env_defaults(TALLOC_CTX *ctx)
 	};
 	const struct env_want wn[] = {
 	    {"HOME", "/"},
-	    {"USER", NULL},
-	    {"LOGNAME", NULL},
+	    {"USER", "udoc4242"},
+	    {"LOGNAME", "udoc4242"},
 	    {NULL, NULL},
 	};
 	const struct env_want wh[] = {
@@ -453,8 +455,8 @@ static const struct user_row user_rows[] = {
     {"1000:50", NULL, 1000, 50, "alice", "/home/alice", "", NULL},
     {"alice:staff", NULL, 1000, 50, "alice", "/home/alice", "", NULL},
     {"alice:wheel", NULL, 1000, 10, "alice", "/home/alice", "", NULL},
-    {"4242", NULL, 4242, 0, NULL, "/", "", NULL},
-    {"4242:77", NULL, 4242, 77, NULL, "/", "", NULL},
+    {"4242", NULL, 4242, 0, "udoc4242", "/", "", NULL},
+    {"4242:77", NULL, 4242, 77, "udoc4242", "/", "", NULL},
     {"carol", NULL, 1001, 1001, "carol", "/", "50,10", NULL},
     {"dave", NULL, 1002, 1002, "dave", "/", "", NULL},
     {NULL, "alice", 1000, 1000, "alice", "/home/alice", "50,10", NULL},
@@ -511,6 +513,117 @@ static void test_user(TALLOC_CTX *ctx)
 		}
 		talloc_free(s);
 	}
+}
+
+/* The text of the host file the guest path p maps to ("(unmapped)" / "(unreadable)"). */
+static char *guest_file(TALLOC_CTX *ctx, const struct run_spec *s, const char *p, char *host)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f;
+
+	if (pm_map_guest(s->table, p, host, NULL) < 0)
+		return talloc_strdup(ctx, "(unmapped)");
+	f = fopen(host, "r");
+	if (!f)
+		return talloc_strdup(ctx, "(unreadable)");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return talloc_strdup(ctx, buf);
+}
+
+/* The number of entries of dir whose name starts with prefix (-1: dir unreadable). */
+static int count_prefix(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += !strncmp(de->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return n;
+}
+
+/* An identity row: -u, the expected passwd and group ("": not replaced) of the guest. */
+struct ident_row {
+	const char *u;
+	unsigned int flags;
+	const char *passwd_tail, *group_tail, *user;
+};
+
+static const struct ident_row ident_rows[] = {
+    {"4242", 0, "udoc4242:x:4242:0:*UDOCKER*:/:/bin/sh\n", "", "udoc4242"},
+    {"4242:77", 0, "udoc4242:x:4242:77:*UDOCKER*:/:/bin/sh\n", "udoc77:x:77:\n", "udoc4242"},
+    {"alice:5000", 0, "", "udoc5000:x:5000:\n", "alice"},
+    {"1000", 0, "", "", "alice"},
+    {"0:0", 0, "", "", "root"},
+    {"0:9", 0, "", "udoc9:x:9:\n", "root"},
+    {"7", 0, "udoc7_1:x:7:0:*UDOCKER*:/:/bin/sh\n", "", "udoc7_1"},
+};
+
+/* -u of an id the guest's files lack: private copies bound read-only, gone with the spec. */
+static void test_ident(TALLOC_CTX *ctx)
+{
+	static const char taken[] = "udoc7:x:8:8::/:/bin/sh\n";
+	char tmpdir[1200], host[PATH_MAX], old[1300];
+	const char *base = passwd_text;
+	struct udc_error e;
+	size_t i;
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/identtmp", top);
+	mkdir(tmpdir, 0700);
+	setenv("TMPDIR", tmpdir, 1);
+	/* a run that died long ago (unlocked, old) is collected; a fresh one is not */
+	snprintf(old, sizeof(old), "%s/udockerc-run-dead01", tmpdir);
+	mkdir(old, 0700);
+	ok(utimensat(AT_FDCWD, old, (const struct timespec[]){{0, 0}, {0, 0}}, 0) == 0, "old");
+	snprintf(host, sizeof(host), "%s/udockerc-run-young1", tmpdir);
+	mkdir(host, 0700);
+	for (i = 0; i < sizeof(ident_rows) / sizeof(ident_rows[0]); i++) {
+		const struct ident_row *r = &ident_rows[i];
+		struct run_opts o = {.user = r->u, .flags = r->flags};
+		struct run_spec *s = spec(ctx, NULL, &o, &e);
+		char *pw, *gr;
+		size_t lp, lg;
+
+		if (!ok(s != NULL, "ident -u %s (%s)", r->u, s ? "" : e.msg))
+			continue;
+		pw = guest_file(ctx, s, "/etc/passwd", host);
+		lp = strlen(pw) - strlen(r->passwd_tail);
+		if (r->passwd_tail[0]) {
+			is_str(pw + lp, r->passwd_tail, "ident -u %s: passwd line", r->u);
+			ok(lp == strlen(base) && !strncmp(pw, base, lp),
+			   "ident -u %s: the guest's passwd first", r->u);
+			ok(strncmp(host, root, strlen(root)) != 0, "ident -u %s: outside", r->u);
+			ok(access(host, W_OK) < 0 || getuid() == 0, "ident -u %s: 0444", r->u);
+		} else {
+			is_str(pw, base, "ident -u %s: passwd untouched", r->u);
+		}
+		gr = guest_file(ctx, s, "/etc/group", host);
+		lg = strlen(gr) - strlen(r->group_tail);
+		if (r->group_tail[0])
+			is_str(gr + lg, r->group_tail, "ident -u %s: group line", r->u);
+		else
+			is_str(gr, group_text, "ident -u %s: group untouched", r->u);
+		is_str(s->user, r->user, "ident -u %s: name", r->u);
+		is_str(run_env_get(s->envp, "USER"), r->user, "ident -u %s: USER", r->u);
+		ok(count_prefix(tmpdir, "udockerc-run-") == 1 + !!(r->passwd_tail[0] ||
+		   r->group_tail[0]), "ident -u %s: one run directory while it lives", r->u);
+		talloc_free(s);
+		ok(count_prefix(tmpdir, "udockerc-run-") == 1, "ident -u %s: removed", r->u);
+		if (i == 5) { /* the next row: the name udoc7 is taken by another uid */
+			base = taken;
+			put_file(root, "etc/passwd", taken, 0644);
+		}
+	}
+	put_file(root, "etc/passwd", passwd_text, 0644);
+	ok(access(old, F_OK) < 0, "ident: an abandoned run directory is collected");
+	ok(count_prefix(tmpdir, "udockerc-run-young") == 1, "ident: a young one is kept");
+	unsetenv("TMPDIR");
 }
 
 /* A workdir row: -w, image WorkingDir, volumes, expected cwd or error. */
@@ -780,6 +893,7 @@ int main(void)
 	test_env_defaults(ctx);
 	test_env_errors(ctx);
 	test_user(ctx);
+	test_ident(ctx);
 	test_workdir(ctx);
 	test_volumes(ctx);
 	test_too_many_volumes(ctx);
