@@ -14,7 +14,7 @@ deb_container() {
 	udc -q import "$DEBIAN_TAR" deb:1 >/dev/null
 	udc -q create --name=deb deb:1 >/dev/null
 	mkdir -p src
-	cp "$TESTS_DIR/helpers/ro_try.py" src/
+	cp "$TESTS_DIR/helpers/ro_try.py" "$TESTS_DIR/helpers/thr_cwd.py" src/
 }
 
 # tree_state DIR: every entry of DIR with type, size, mode, owner, mtime and ctime, and the
@@ -115,3 +115,26 @@ OUT
 	deb_container
 	ro_cases P2
 }
+
+# thread_cases MODE: a thread's chdir and chroot reach the main thread's relative and absolute
+# paths (the tracer's per-tracee cwd and view are shared by the CLONE_FS group).
+thread_cases() {
+	udc setup --execmode="$1" deb >/dev/null
+	run --separate-stderr udc run -v "$PWD/src:/src" deb python3 /src/thr_cwd.py
+	assert_success
+	assert_output - <<'OUT'
+in d /tmp/d
+in jail False
+OUT
+}
+
+@test "more: a thread's chdir and chroot are its process's (CLONE_FS) (P1)" {
+	deb_container
+	thread_cases P1
+}
+
+@test "more: a thread's chdir and chroot are its process's (CLONE_FS) (P2)" {
+	deb_container
+	thread_cases P2
+}
+
