@@ -14,7 +14,8 @@ deb_container() {
 	udc -q import "$DEBIAN_TAR" deb:1 >/dev/null
 	udc -q create --name=deb deb:1 >/dev/null
 	mkdir -p src
-	cp "$TESTS_DIR/helpers/ro_try.py" "$TESTS_DIR/helpers/thr_cwd.py" src/
+	cp "$TESTS_DIR/helpers/ro_try.py" "$TESTS_DIR/helpers/thr_cwd.py" \
+		"$TESTS_DIR/helpers/abi_try.c" src/
 }
 
 # tree_state DIR: every entry of DIR with type, size, mode, owner, mtime and ctime, and the
@@ -136,5 +137,32 @@ OUT
 @test "more: a thread's chdir and chroot are its process's (CLONE_FS) (P2)" {
 	deb_container
 	thread_cases P2
+}
+
+# abi_cases MODE: i386 (int $0x80) and x32 calls from a 64-bit guest fail with ENOSYS, whether
+# the path is the guest's or exists only on the host (untranslated, it would open there).
+abi_cases() {
+	udc setup --execmode="$1" deb >/dev/null
+	echo secret >hostonly
+	run --separate-stderr udc run -v "$PWD/src:/src" deb /bin/sh -c "
+		cd /tmp && gcc -no-pie -o abi /src/abi_try.c || exit 99
+		./abi /etc/hostname && ./abi '$PWD/hostonly'"
+	assert_success
+	assert_output - <<'OUT'
+i386 open: -38
+x32 open: -1 Function not implemented
+i386 open: -38
+x32 open: -1 Function not implemented
+OUT
+}
+
+@test "more: int 0x80 and x32 syscalls of a 64-bit guest fail with ENOSYS (P1)" {
+	deb_container
+	abi_cases P1
+}
+
+@test "more: int 0x80 and x32 syscalls of a 64-bit guest fail with ENOSYS (P2)" {
+	deb_container
+	abi_cases P2
 }
 
