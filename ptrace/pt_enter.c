@@ -256,8 +256,10 @@ static int pt_exec_call(struct pt_loop *l, struct pt_tracee *t, const struct pt_
 
 	pt_fs_init(l, t, &c, &fs);
 	n = pt_slot_read(l, t, s, 0, path);
+	if (n == 0)
+		n = pt_fexec_path(l, t, s, path); /* fexecve: the file behind the fd, by guest path */
 	if (n <= 0)
-		return n; /* NULL, unmapped or empty (AT_EMPTY_PATH): the kernel's business */
+		return n; /* NULL, unmapped, or an fd the guest view cannot name: the kernel's */
 	n = pt_slot_base(l, t, s, 0, dir);
 	wd = pt_loop_cwd(l, t);
 	if (n < 0 || !wd)

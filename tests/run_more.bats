@@ -15,7 +15,8 @@ deb_container() {
 	udc -q create --name=deb deb:1 >/dev/null
 	mkdir -p src
 	cp "$TESTS_DIR/helpers/ro_try.py" "$TESTS_DIR/helpers/thr_cwd.py" \
-		"$TESTS_DIR/helpers/abi_try.c" src/
+		"$TESTS_DIR/helpers/abi_try.c" "$TESTS_DIR/helpers/fexec_try.c" \
+		"$TESTS_DIR/helpers/hello_exe.c" src/
 }
 
 # tree_state DIR: every entry of DIR with type, size, mode, owner, mtime and ctime, and the
@@ -166,3 +167,31 @@ OUT
 	abi_cases P2
 }
 
+# fexec_cases MODE: fexecve of guest programs runs them with the guest's loader: one whose
+# PT_INTERP exists only in the guest (/opt/myld.so), readlink, and python3's os.execve(fd).
+fexec_cases() {
+	udc setup --execmode="$1" deb >/dev/null
+	run --separate-stderr udc run -v "$PWD/src:/src" deb /bin/sh -c '
+		cd /tmp && cp /lib64/ld-linux-x86-64.so.2 /opt/myld.so || exit 99
+		gcc -o fx /src/fexec_try.c && gcc -Wl,--dynamic-linker=/opt/myld.so -o hello \
+			/src/hello_exe.c || exit 99
+		./hello a && ./fx /tmp/hello b c && ./fx /usr/bin/readlink rl /proc/self/exe &&
+		python3 -c "import os; os.execve(os.open(\"/tmp/hello\", os.O_RDONLY), [\"py\"], {})"'
+	assert_success
+	assert_output - <<'OUT'
+./hello a exe=/tmp/hello
+b c exe=/tmp/hello
+/usr/bin/readlink
+py exe=/tmp/hello
+OUT
+}
+
+@test "more: fexecve of a guest program uses the guest's loader (P1)" {
+	deb_container
+	fexec_cases P1
+}
+
+@test "more: fexecve of a guest program uses the guest's loader (P2)" {
+	deb_container
+	fexec_cases P2
+}
