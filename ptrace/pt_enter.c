@@ -16,6 +16,7 @@
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
+#include "ptrace/pt_rdonly.h"
 #include "ptrace/pt_sysno.h"
 
 /* host with a leading /proc/self or /proc/thread-self made the tracee's, in buf[PATH_MAX]. */
@@ -166,9 +167,11 @@ int pt_slot_read(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent 
 /*
  * Translate path slot of s: canonicalise in the guest view, push the host path below the stack
  * and point the argument at it. 1 when rewritten, 0 when left alone, -errno to fail the call.
+ * ro (NULL: no read-only entry) gets the slot's read-only verdict (pt_rdonly.c).
  */
 static int pt_slot(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s,
-		   unsigned int slot, struct user_regs_struct *r, unsigned long *top)
+		   unsigned int slot, struct user_regs_struct *r, unsigned long *top,
+		   struct pt_ro *ro)
 {
 	char path[PATH_MAX], dir[PATH_MAX], guest[PATH_MAX], host[PATH_MAX];
 	struct pt_fs_ctx c;
@@ -190,6 +193,8 @@ static int pt_slot(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysen
 		     pt_sysent_follow(s, slot, flags) ? PM_FOLLOW : 0, guest, host);
 	if (n < 0)
 		return n;
+	if (ro)
+		pt_rdonly_slot(c.table, &fs, t->sysidx, slot, flags, guest, host, ro);
 	if (slot == 0 && (s->family == PT_FAM_chdir || s->family == PT_FAM_readlink)) {
 		t->pending = talloc_strdup(t->event, guest);
 		if (!t->pending)
@@ -207,17 +212,23 @@ static int pt_paths(struct pt_loop *l, struct pt_tracee *t, const struct pt_syse
 {
 	struct user_regs_struct r = t->regs;
 	unsigned long top = pt_mem_stack_top(pt_reg_sp(&r));
-	int changed = 0, n;
+	struct pt_ro ro = {{0, 0}, {-1, -1}};
+	int changed = 0, rdonly = pt_rdonly_any(pt_loop_table(l, t)), n;
 	unsigned int slot;
 
 	for (slot = 0; slot < 2; slot++) {
 		if (s->path[slot] < 0)
 			continue;
-		n = pt_slot(l, t, s, slot, &r, &top);
+		n = pt_slot(l, t, s, slot, &r, &top, rdonly ? &ro : NULL);
 		if (n < 0)
 			return n;
 		changed |= n;
 	}
+	n = rdonly ? pt_rdonly_pair(pt_loop_table(l, t), t->sysidx, &ro) : 0;
+	if (n == 0 && rdonly)
+		n = pt_rdonly_fd(l, t, s);
+	if (n < 0)
+		return n;
 	if (!changed)
 		return 0;
 	if (ptrace(PTRACE_SETREGS, t->pid, 0, &r) != 0)
@@ -245,8 +256,10 @@ static int pt_exec_call(struct pt_loop *l, struct pt_tracee *t, const struct pt_
 
 	pt_fs_init(l, t, &c, &fs);
 	n = pt_slot_read(l, t, s, 0, path);
+	if (n == 0)
+		n = pt_fexec_path(l, t, s, path); /* fexecve: the file behind the fd, by guest path */
 	if (n <= 0)
-		return n; /* NULL, unmapped or empty (AT_EMPTY_PATH): the kernel's business */
+		return n; /* NULL, unmapped, or an fd the guest view cannot name: the kernel's */
 	n = pt_slot_base(l, t, s, 0, dir);
 	wd = pt_loop_cwd(l, t);
 	if (n < 0 || !wd)
@@ -279,6 +292,7 @@ int pt_enter(struct pt_loop *l, struct pt_tracee *t, int idx, int need_exit)
 	case PT_FAM_stat:
 	case PT_FAM_readlink:
 	case PT_FAM_chdir:
+	case PT_FAM_fdattr: /* fchmod, fsetxattr, ...: a read-only volume's EROFS only */
 		r = pt_paths(l, t, s);
 		break;
 	case PT_FAM_exec:

@@ -8,6 +8,7 @@
 
 #include "common/pm.h"
 #include "ptrace/pt_loop.h"
+#include "ptrace/pt_sysno.h"
 
 /* One exec call as pt_enter read it: the program's name and where to resolve it from. */
 struct pt_exec_req {
@@ -30,5 +31,11 @@ const char *pt_fs_self(pid_t pid, const char *host, char *buf);
  */
 int pt_exec(struct pt_loop *l, struct pt_tracee *t, const struct pt_exec_req *q,
 	    struct user_regs_struct *r, unsigned long *top);
+
+/*
+ * execveat(fd, "", AT_EMPTY_PATH) of syscall s in t: the guest path of the file behind fd in
+ * path[PATH_MAX], its length; 0 when not such a call or the guest view cannot name the file.
+ */
+int pt_fexec_path(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s, char *path);
 
 #endif

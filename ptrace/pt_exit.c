@@ -7,6 +7,7 @@
 
 #include "common/pm.h"
 #include "ptrace/pt_calls.h"
+#include "ptrace/pt_fsgroup.h"
 #include "ptrace/pt_ident.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
@@ -85,14 +86,21 @@ static long pt_exit_result(struct pt_loop *l, struct pt_tracee *t, long ret)
 	case PT_FAM_chdir:
 		if (ret == 0 && pt_tracee_set_cwd(t, t->pending) != 0)
 			return -ENOMEM;
+		if (ret == 0)
+			pt_fsgroup_share(l, t);
 		return ret;
 	case PT_FAM_chroot:
-		return pt_chroot_exit(l, t, ret);
+		ret = pt_chroot_exit(l, t, ret);
+		if (ret == 0)
+			pt_fsgroup_share(l, t);
+		return ret;
 	case PT_FAM_sockname:
 		return pt_sockname_exit(l, t, ret);
 	case PT_FAM_fchdir:
-		if (ret == 0)
+		if (ret == 0) {
 			pt_tracee_set_cwd(t, NULL); /* read back from /proc/PID/cwd when needed */
+			pt_fsgroup_share(l, t);
+		}
 		return ret;
 	case PT_FAM_stat:
 	case PT_FAM_chown:

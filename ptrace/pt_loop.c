@@ -13,6 +13,7 @@
 #include "common/pm.h"
 #include "ptrace/pt_abi.h"
 #include "ptrace/pt_calls.h"
+#include "ptrace/pt_fsgroup.h"
 #include "ptrace/pt_ident.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
@@ -172,6 +173,7 @@ static void pt_on_child(struct pt_loop *l, struct pt_tracee *t)
 		if (c) {
 			pt_proc_child(c, t);
 			pt_chroot_inherit(c, t);
+			pt_fsgroup_child(l, c, t);
 		}
 	}
 	pt_resume(l, t, 0);

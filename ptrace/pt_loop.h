@@ -34,6 +34,7 @@ struct pt_loop {
 	gid_t real_gid;
 	struct pt_probe probe;
 	struct pt_tracees *tracees;
+	unsigned long fs_next; /* the last fs group number given (pt_fsgroup.c) */
 	pid_t first;
 	int first_status;
 	int first_done;

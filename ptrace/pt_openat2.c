@@ -12,6 +12,7 @@
 #include "ptrace/pt_calls.h"
 #include "ptrace/pt_enter.h"
 #include "ptrace/pt_mem.h"
+#include "ptrace/pt_rdonly.h"
 
 #define PT_HOW_SCOPED (RESOLVE_BENEATH | RESOLVE_IN_ROOT)
 #define PT_HOW_PAGE 4096 /* the kernel refuses a larger struct (E2BIG) */
@@ -134,6 +135,8 @@ int pt_openat2(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s
 			pt_how_canon(&how), guest, host);
 	if (n == 0 && (how.resolve & RESOLVE_NO_XDEV))
 		n = pt_how_xdev(c.table, &how, path, dir, guest);
+	if (n == 0 && pt_rdonly_any(c.table))
+		n = pt_rdonly_open(c.table, &fs, (unsigned long)how.flags, guest, host);
 	if (n < 0)
 		return n;
 	kern = how;

@@ -16,6 +16,7 @@
 #include "ptrace/pt_calls.h"
 #include "ptrace/pt_enter.h"
 #include "ptrace/pt_mem.h"
+#include "ptrace/pt_rdonly.h"
 
 #define PT_SUN_OFF offsetof(struct sockaddr_un, sun_path)
 #define PT_SUN_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
@@ -89,6 +90,8 @@ int pt_sockaddr(struct pt_loop *l, struct pt_tracee *t)
 	}
 	pt_fs_init(l, t, &c, &fs);
 	n = pm_canon(c.table, &fs, dir, path, s->nr == __NR_bind ? 0 : PM_FOLLOW, guest, host);
+	if (n == 0 && s->nr == __NR_bind && pt_rdonly_any(c.table))
+		n = pt_rdonly_new(c.table, &fs, guest, host); /* the socket file is made */
 	if (n == 0)
 		n = pt_sun_host(t, host, out.sun_path);
 	if (n < 0)

@@ -23,6 +23,7 @@ enum pt_family {
 	PT_FAM_getcwd,	    /* the result reverse-mapped */
 	PT_FAM_chroot,	    /* emulated in the guest view */
 	PT_FAM_chown,	    /* translated; succeeds without effect under fake root */
+	PT_FAM_fdattr,	    /* fchmod, f*xattr: EROFS on a read-only volume's file, else run */
 	PT_FAM_exec,	    /* execve/execveat: loader, #!, AT_EXECFN */
 	PT_FAM_quotactl,    /* special device path, and Q_QUOTAON's quota file */
 	PT_FAM_sockaddr,    /* AF_UNIX sun_path, within its 108 bytes */

@@ -33,6 +33,7 @@ struct pt_tracee {
 	int execed;	   /* an exec succeeded inside the current syscall: registers are new */
 	int restore;	   /* argument registers were rewritten: restore them at the exit stop */
 	char *cwd;	   /* guest cwd (child of the tracee), NULL: read /proc/PID/cwd */
+	unsigned long fsid; /* fs struct shared with (CLONE_FS, pt_fsgroup.c), 0: alone */
 	char *pending;	   /* guest path of a chdir in flight (child of event) */
 	char *exe;	   /* guest path of the program it runs (child), NULL: unknown (pt_proc.c) */
 	struct pt_proc_exec *exec_next; /* an exec in flight (child of event, pt_proc.c) */
