@@ -77,14 +77,15 @@ static char **fl_env(TALLOC_CTX *ctx, const struct run_spec *s, const char *dir,
 }
 
 /* Tell the parent msg (and errno err) through fd, then end the child. */
-static void fl_child_fail(int fd, char msg, int err, const char *what)
+__attribute__((noreturn)) static void fl_child_fail(int fd, char msg, int err, const char *what)
 {
 	dprintf(fd, "%c%d %s", msg, err, what);
 	_exit(127);
 }
 
 /* The child: load the shim here, ask whether exe is static, enter the cwd, exec through it. */
-static void fl_child(const struct run_spec *s, const char *so, char **env, int fd)
+__attribute__((noreturn)) static void fl_child(const struct run_spec *s, const char *so,
+					       char **env, int fd)
 {
 	char guest[PATH_MAX], host[PATH_MAX];
 	int (*is_static)(const char *);
@@ -98,7 +99,8 @@ static void fl_child(const struct run_spec *s, const char *so, char **env, int f
 	is_static = h ? (int (*)(const char *))dlsym(h, "udockerc_preload_static") : NULL;
 	ex = h ? (int (*)(const char *, char *const[], char *const[]))dlsym(h, "execve") : NULL;
 	if (!is_static || !ex)
-		fl_child_fail(fd, FL_MSG_ERROR, ENOEXEC, h ? "the shim lacks its entry points" : dlerror());
+		fl_child_fail(fd, FL_MSG_ERROR, ENOEXEC,
+			      h ? "the shim lacks its entry points" : dlerror());
 	r = is_static(s->exe);
 	if (r == 1)
 		fl_child_fail(fd, FL_MSG_STATIC, 0, s->exe);

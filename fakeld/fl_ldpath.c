@@ -13,8 +13,9 @@
 #elif defined(__aarch64__)
 #define FL_TRIPLET "aarch64-linux-gnu"
 #define FL_MUSL_ARCH "aarch64"
-#else
-#error "fl_ldpath.c: unknown architecture"
+#else /* another architecture: only the plain lib directories apply */
+#define FL_TRIPLET "-"
+#define FL_MUSL_ARCH "-"
 #endif
 
 /* Nested "include" lines of ld.so.conf followed at most. */
@@ -111,7 +112,8 @@ static void fl_musl(TALLOC_CTX *ctx, const struct run_spec *s, char **path)
 char *fl_ldpath(TALLOC_CTX *ctx, const struct run_spec *s, int musl)
 {
 	static const char *const dirs[] = {
-		"/lib/" FL_TRIPLET, "/usr/lib/" FL_TRIPLET, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+		"/lib/" FL_TRIPLET, "/usr/lib/" FL_TRIPLET, "/lib64",
+		"/usr/lib64",	    "/lib",		    "/usr/lib",
 	};
 	TALLOC_CTX *tmp = talloc_new(ctx);
 	char *path = NULL;

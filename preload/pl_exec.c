@@ -239,7 +239,7 @@ static int pl_loader(struct pl_plan *x, char *const envp[])
 /* Plan the exec of path: follow #! lines and PT_INTERP into x->exe and x->av. 0 or -errno. */
 static int pl_plan(struct pl_plan *x, const char *path, char *const envp[])
 {
-	const char *name = path, *interp, *arg;
+	const char *name = path, *interp = NULL, *arg = "";
 	int depth, k, r;
 
 	r = pl_canon(path, PL_FOLLOW, &x->b);
@@ -256,13 +256,14 @@ static int pl_plan(struct pl_plan *x, const char *path, char *const envp[])
 			return pl_loader(x, envp);
 		if (depth == PL_EXEC_DEPTH - 1)
 			return -ELOOP;
-		{
+		if (*arg) {
 			const char *ins[3] = { interp, arg, name };
 
-			if (*arg)
-				pl_head(x, ins, 3);
-			else
-				ins[1] = name, pl_head(x, ins, 2);
+			pl_head(x, ins, 3);
+		} else {
+			const char *ins[2] = { interp, name };
+
+			pl_head(x, ins, 2);
 		}
 		name = interp;
 		r = pl_canon(interp, PL_FOLLOW, &x->b);
@@ -327,6 +328,7 @@ static int pl_prepare(struct pl_plan *x, const char **av, const char *path, char
 	x->n = n;
 	x->argv0[0] = '\0';
 	x->musl = 0;
+	x->exe = NULL;
 	if (!path || !*path)
 		return path ? -ENOENT : -EFAULT;
 	return pl_plan(x, path, envp);
@@ -476,6 +478,7 @@ PL_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_
 		PL_REAL(&posix_spawnp, posix_spawnp);
 		return real_posix_spawnp(pid, file, fa, attr, argv, envp);
 	}
+	path[0] = '\0';
 	r = pl_exec_search(file, getenv("PATH"), path);
 	return r ? -r : pl_spawn(pid, path, fa, attr, argv, envp);
 }

@@ -42,6 +42,7 @@ PL_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 }
 
 /* The variadic argument list of an execl call (arg0 first) into av (NULL-terminated). */
+/* NOLINTBEGIN(bugprone-macro-parentheses): av and n are names being declared */
 #define PL_VA_ARGV(arg0, av, n)                                                                    \
 	size_t n = 1;                                                                              \
 	va_list ap;                                                                                \
@@ -55,6 +56,7 @@ PL_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 	for (size_t i_ = 1; i_ <= n; i_++)                                                         \
 		av[i_] = va_arg(ap, const char *);                                                 \
 	av[n] = NULL
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 PL_EXPORT int execl(const char *path, const char *arg, ...)
 {

@@ -202,6 +202,7 @@ static void pl_template_back(char *tmpl, const char *host)
 	hs = hs ? hs + 1 : host;
 	gs = gs ? gs + 1 : tmpl;
 	if (strlen(hs) == strlen(gs))
+		/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): the name, in place */
 		memcpy(gs, hs, strlen(hs));
 }
 

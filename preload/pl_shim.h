@@ -145,7 +145,7 @@ PL_EXPORT int udockerc_preload_static(const char *path);
 /* The real function name of the next object (RTLD_NEXT), looked up once per name. */
 void *pl_next(const char *name);
 #define PL_REAL(type, name)                                                                        \
-	static __typeof__(type) real_##name;                                                                 \
+	static __typeof__(type) real_##name;                                                       \
 	if (!real_##name)                                                                          \
 		real_##name = (__typeof__(real_##name))pl_next(#name)
 

@@ -48,7 +48,8 @@ marker() {
 	local root
 	root=$(container_root deb)
 	echo "GUEST-ONLY-$BATS_TEST_NUMBER" >"$root/opt/marker-$BATS_TEST_NUMBER"
-	[ ! -e "/opt/marker-$BATS_TEST_NUMBER" ] || fail "/opt/marker-$BATS_TEST_NUMBER exists on the host"
+	[ ! -e "/opt/marker-$BATS_TEST_NUMBER" ] ||
+		fail "/opt/marker-$BATS_TEST_NUMBER exists on the host"
 }
 
 @test "run_f: the shim needs only libc (and libdl), and only old glibc symbol versions" {
@@ -57,8 +58,9 @@ marker() {
 	[ -r "$so" ] || fail "no shim at $so"
 	run readelf -d "$so"
 	assert_success
-	assert_equal "$(printf '%s\n' "$output" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')" \
-		"libc.so.6 libdl.so.2 "
+	local needed
+	needed=$(printf '%s\n' "$output" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
+	assert_equal "$needed" "libc.so.6 libdl.so.2 "
 	# bullseye's glibc (2.31) and older must load it: nothing newer than GLIBC_2.14 (memcpy)
 	run objdump -T "$so"
 	assert_success
@@ -114,7 +116,8 @@ C
 	mkdir src
 	printf 'double half(double x);\n' >src/h.h
 	printf '#include "h.h"\ndouble half(double x) { return x / 2; }\n' >src/a.c
-	printf '#include <math.h>\n#include <stdio.h>\n#include "h.h"\nint main(void) { printf("%%.1f\\n", sqrt(half(32.0))); return 0; }\n' >src/m.c
+	printf '#include <math.h>\n#include <stdio.h>\n#include "h.h"\n' >src/m.c
+	printf 'int main(void) { printf("%%.1f\\n", sqrt(half(32.0))); return 0; }\n' >>src/m.c
 	run --separate-stderr guest -v "$PWD/src:/src" -w /src deb /bin/sh -c \
 		'gcc -c a.c && ar rcs liba.a a.o && gcc -o m m.c -L. -la -lm && ./m && ldd ./m | grep -c libm'
 	assert_success
@@ -129,9 +132,12 @@ C
 import subprocess
 p = '/opt/marker-$BATS_TEST_NUMBER'
 print(subprocess.run(['cat', p], capture_output=True, text=True).stdout.strip())
-print(subprocess.run(['/bin/cat', p], env={}, capture_output=True, text=True).stdout.strip())
-print(subprocess.run('cat ' + p + ' | wc -c', shell=True, capture_output=True, text=True).stdout.strip())
-print(subprocess.check_output(['/usr/bin/python3', '-c', 'import os; print(os.getcwd())'], cwd='/usr/share', text=True).strip())"
+print(subprocess.run(['/bin/cat', p], env={}, capture_output=True,
+                     text=True).stdout.strip())
+print(subprocess.run('cat ' + p + ' | wc -c', shell=True, capture_output=True,
+                     text=True).stdout.strip())
+print(subprocess.check_output(['/usr/bin/python3', '-c', 'import os; print(os.getcwd())'],
+                              cwd='/usr/share', text=True).strip())"
 	assert_success
 	assert_output "GUEST-ONLY-$BATS_TEST_NUMBER
 GUEST-ONLY-$BATS_TEST_NUMBER
@@ -141,7 +147,8 @@ $(echo "GUEST-ONLY-$BATS_TEST_NUMBER" | wc -c)
 
 @test "run_f: the static busybox image runs under P1, with one notice" {
 	need_busybox
-	run --separate-stderr guest bb /bin/sh -c 'cat /etc/os-release | grep ^ID=; readlink /proc/self/exe'
+	run --separate-stderr guest bb /bin/sh -c \
+		'cat /etc/os-release | grep ^ID=; readlink /proc/self/exe'
 	assert_success
 	assert_output $'ID=udockerc-busybox\n/bin/busybox'
 	[ "$(printf '%s\n' "$stderr" | grep -c 'statically linked')" -eq 1 ] ||
