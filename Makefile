@@ -28,16 +28,26 @@ OPT_build-san := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=undefined -fvisibility=hidden
 LDOPT_build-san := -fsanitize=address,undefined
 
-LIB_SRCS  := $(sort $(wildcard common/*.c pull/*.c ptrace/*.c))
+LIB_SRCS  := $(sort $(wildcard common/*.c pull/*.c ptrace/*.c fakeld/*.c))
 CLI_SRCS  := $(sort $(wildcard cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRCS := $(sort $(wildcard tests/unit/helper_*.c))
+# The preload shim (preload/, docs/design/preload.md): loaded into guest processes, so plain
+# -O2 -fPIC in every build directory (never a sanitizer), only libc and libdl, old symbol versions.
+SHIM_SRCS := $(sort $(wildcard preload/*.c)) $(sort $(wildcard common/pm_*.c))
+SHIM_CFLAGS := -std=gnu11 -D_GNU_SOURCE -I. $(WARN) -O2 -g -fPIC -fvisibility=hidden \
+               -fno-delete-null-pointer-checks -Wno-nonnull-compare -Wno-nonnull \
+               -U_FORTIFY_SOURCE -MMD -MP
+SHIM_LDFLAGS := -shared -Wl,-z,defs -Wl,--no-as-needed
+MUSL_CC ?= $(shell command -v musl-gcc 2>/dev/null)
+SHIM_LIBS = $(1)/lib/udockerc/libudockerc-preload.so \
+            $(if $(MUSL_CC),$(1)/lib/udockerc/libudockerc-preload-musl.so)
 
 objs = $(patsubst %.c,$(1)/%.o,$(2))
 
 .PHONY: all san tools check check-unit check-e2e demo bench install deps lint clean
 
-all: $(BUILD)/udockerc
+all: $(BUILD)/udockerc $(call SHIM_LIBS,$(BUILD))
 
 # ---- per-build-directory rules (build/ and build-san/) -------------------------------
 define BUILD_RULES
@@ -53,6 +63,26 @@ $(1)/libudockerc.a: $(call objs,$(1),$(LIB_SRCS))
 $(1)/udockerc: $(call objs,$(1),$(CLI_SRCS)) $(1)/libudockerc.a
 	@$(if $(V),,echo "  LD      $$@")
 	$(Q)$(CC) $(LDOPT_$(1)) $(LDFLAGS) -o $$@ $$^ $(PKG_LIBS)
+
+$(1)/shim/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	@$(if $(V),,echo "  CC      $$@")
+	$(Q)$(CC) $(SHIM_CFLAGS) -c -o $$@ $$<
+
+$(1)/shim-musl/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	@$(if $(V),,echo "  MUSLCC  $$@")
+	$(Q)$(MUSL_CC) $(SHIM_CFLAGS) -c -o $$@ $$<
+
+$(1)/lib/udockerc/libudockerc-preload.so: $(call objs,$(1)/shim,$(SHIM_SRCS))
+	@mkdir -p $$(dir $$@)
+	@$(if $(V),,echo "  LD      $$@")
+	$(Q)$(CC) $(SHIM_LDFLAGS) -o $$@ $$^ -l:libdl.so.2
+
+$(1)/lib/udockerc/libudockerc-preload-musl.so: $(call objs,$(1)/shim-musl,$(SHIM_SRCS))
+	@mkdir -p $$(dir $$@)
+	@$(if $(V),,echo "  LD      $$@")
+	$(Q)$(MUSL_CC) $(SHIM_LDFLAGS) -o $$@ $$^
 
 # Test tools (tests/tools/*.c): standalone programs on libc alone, for the bats suites.
 $(1)/tests/%: $(1)/tests/tools/%.o
@@ -71,7 +101,7 @@ TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,build-san/tests/%,$(TOOL_SRCS))
 .SECONDARY:
 
-san: build-san/udockerc $(UNIT_BINS) $(TOOL_BINS)
+san: build-san/udockerc $(call SHIM_LIBS,build-san) $(UNIT_BINS) $(TOOL_BINS)
 
 # tools BUILD=DIR: the test tools of one build directory (tests/run-all.sh builds them).
 tools: $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
@@ -106,9 +136,10 @@ bench:
 	$(Q)bench/run.sh $(BENCH) $(BUILD)/udockerc
 	$(Q)bench/pull-create.sh $(BUILD)/udockerc
 
-install: $(BUILD)/udockerc
+install: $(BUILD)/udockerc $(call SHIM_LIBS,$(BUILD))
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/udockerc
 	install -m 0755 $(BUILD)/udockerc $(DESTDIR)$(PREFIX)/bin/udockerc
+	install -m 0644 $(call SHIM_LIBS,$(BUILD)) $(DESTDIR)$(PREFIX)/lib/udockerc/
 
 deps:
 	$(Q)scripts/deps.sh

@@ -27,7 +27,7 @@ int cli_check_name(struct repo *r, const char **name, int force, struct udc_erro
 
 int cli_mode_known(const char *mode)
 {
-	return !strcmp(mode, "P1") || !strcmp(mode, "P2");
+	return !strcmp(mode, "P1") || !strcmp(mode, "P2") || !strcmp(mode, "F1");
 }
 
 int cli_set_mode(struct repo *r, const char *id, const char *mode, struct udc_error *e)
@@ -58,7 +58,7 @@ int cli_create(struct repo *r, const char *image, const char *name, char **id,
 
 	if (ret == 0 && mode && *mode && !cli_mode_known(mode))
 		ret = udc_fail(e, EINVAL, "UDOCKERC_DEFAULT_EXECUTION_MODE=%s: unknown execution "
-					  "mode (this udockerc runs P1 and P2)", mode);
+					  "mode (this udockerc runs P1, P2 and F1)", mode);
 
 	if (ret == 0 && !(*id = repo_container_new_id(r, e)))
 		ret = -e->code;

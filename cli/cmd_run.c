@@ -9,6 +9,7 @@
 #include "cli/run_target.h"
 #include "common/log.h"
 #include "common/run_spec.h"
+#include "fakeld/fl_engine.h"
 #include "ptrace/pt_engine.h"
 
 extern char **environ;
@@ -53,7 +54,8 @@ static const struct cli_opt opts[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-static const struct engine *const engines[] = { &pt_engine_p1, &pt_engine_p2, NULL };
+static const struct engine *const engines[] = { &pt_engine_p1, &pt_engine_p2, &fl_engine_f1,
+						 NULL };
 
 /* The engine of execution mode mode, or NULL plus e. */
 static const struct engine *engine_for(const char *mode, struct udc_error *e)
@@ -61,7 +63,7 @@ static const struct engine *engine_for(const char *mode, struct udc_error *e)
 	for (size_t i = 0; engines[i]; i++)
 		if (!strcmp(engines[i]->name, mode))
 			return engines[i];
-	udc_fail(e, ENOTSUP, "execution mode %s is not available in this udockerc (P1, P2)", mode);
+	udc_fail(e, ENOTSUP, "execution mode %s is not available in this udockerc (P1, P2, F1)", mode);
 	return NULL;
 }
 

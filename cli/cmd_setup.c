@@ -24,7 +24,7 @@ static int run(struct cli_ctx *c, const struct cli_args *a)
 	if (!id)
 		return CLI_ERR;
 	if (mode && !cli_mode_known(mode))
-		return cli_failf("invalid execution mode '%s' (this udockerc runs P1 and P2)", mode);
+		return cli_failf("invalid execution mode '%s' (this udockerc runs P1, P2 and F1)", mode);
 	if (mode && cli_set_mode(r, id, mode, &e) < 0)
 		return cli_fail(&e);
 	rec = repo_container_get(c->mem, r, id, &e);

@@ -11,7 +11,7 @@ grep -n '\bexit(' common/*.c 2>/dev/null && fail "exit() outside cli/"
 grep -n 'talloc' common/pm_*.c common/pm.h 2>/dev/null && fail "talloc in pm_*"
 
 dirs=""
-for d in cli common pull ptrace; do [ -d "$d" ] && dirs="$dirs $d"; done
+for d in cli common pull ptrace fakeld preload; do [ -d "$d" ] && dirs="$dirs $d"; done
 if command -v cppcheck >/dev/null; then
 	# shellcheck disable=SC2086 # dirs is a list of plain folder names
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
@@ -19,7 +19,7 @@ if command -v cppcheck >/dev/null; then
 fi
 if command -v clang-tidy >/dev/null; then
 	flags="-std=gnu11 -D_GNU_SOURCE -I. $(pkg-config --cflags talloc libarchive jansson libcrypto libcurl)"
-	for f in cli/*.c common/*.c pull/*.c ptrace/*.c; do
+	for f in cli/*.c common/*.c pull/*.c ptrace/*.c fakeld/*.c preload/*.c; do
 		[ -e "$f" ] || continue
 		# shellcheck disable=SC2086
 		clang-tidy --quiet -warnings-as-errors='*' \

@@ -10,7 +10,7 @@
 # Every TAP stream is kept and summed by tests/tap-summary. Exit status: 0 when nothing failed.
 # Environment: BUILD (default build-san), BATS_ARGS (extra bats options, e.g. "-f create"),
 #   SUITES (suite names to run instead of all, e.g. "run engine"),
-#   ENGINE_MODES (default "P1 P2": the modes tests/engine.bats runs in),
+#   ENGINE_MODES (default "P1 P2 F1": the modes tests/engine.bats runs in),
 #   KEEP_TEST_DIR=1 keeps the temporary directory for a post-mortem.
 set -uo pipefail
 
@@ -23,7 +23,7 @@ case $what in all | unit | e2e) ;; *)
 	;;
 esac
 BUILD=${BUILD:-build-san}
-ENGINE_MODES=${ENGINE_MODES:-P1 P2}
+ENGINE_MODES=${ENGINE_MODES:-P1 P2 F1}
 export LC_ALL=C.UTF-8
 
 # Sanitizers: leaks are errors; the first error stops the process with a distinctive status.

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pl_cwd.c - the working directory in the guest view (getcwd, chdir) and realpath. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "preload/pl_shim.h"
+
+/* The guest cwd into buf (size bytes; buf NULL: a malloc'd copy of size or exact length). */
+PL_EXPORT char *getcwd(char *buf, size_t size)
+{
+	char guest[PATH_MAX];
+	size_t n;
+	int r;
+
+	if (!pl_table()) {
+		r = (int)pl_sys(SYS_getcwd, (long)guest, sizeof(guest), 0, 0, 0);
+		if (r < 0 || guest[0] != '/') {
+			errno = r < 0 ? -r : ENOENT;
+			return NULL;
+		}
+	} else if ((r = pl_dir_guest(AT_FDCWD, guest)) != 0) {
+		errno = -r;
+		return NULL;
+	}
+	n = strlen(guest) + 1;
+	if (!buf) {
+		buf = malloc(size > n ? size : n);
+		if (!buf)
+			return NULL;
+	} else if (size == 0) {
+		errno = EINVAL;
+		return NULL;
+	} else if (size < n) {
+		errno = ERANGE;
+		return NULL;
+	}
+	memcpy(buf, guest, n);
+	return buf;
+}
+
+PL_EXPORT char *get_current_dir_name(void)
+{
+	return getcwd(NULL, 0);
+}
+
+char *getwd(char *buf);
+PL_EXPORT char *getwd(char *buf)
+{
+	return getcwd(buf, PATH_MAX);
+}
+
+/* chdir: the real cwd is always the host directory; getcwd maps it back. */
+PL_EXPORT int chdir(const char *path)
+{
+	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
+	return (int)pl_ret(pl_sys(SYS_chdir, (long)PL_ABS(fd, p), 0, 0, 0, 0));
+}
+
+/* realpath: the canonical guest path of an existing file. */
+PL_EXPORT char *realpath(const char *path, char *resolved)
+{
+	struct pl_buf b;
+	struct stat st;
+	size_t n;
+	int r;
+
+	if (!path) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!pl_table()) {
+		PL_REAL(char *(*)(const char *, char *), realpath);
+		return real_realpath(path, resolved);
+	}
+	r = path[0] ? pl_canon(path, PL_FOLLOW, &b) : -ENOENT;
+	if (r == 0)
+		r = (int)pl_sys(SYS_newfstatat, AT_FDCWD, (long)b.host, (long)&st, 0, 0);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
+	n = strlen(b.guest) + 1;
+	if (!resolved && !(resolved = malloc(PATH_MAX > n ? PATH_MAX : n)))
+		return NULL;
+	memcpy(resolved, b.guest, n);
+	return resolved;
+}
+
+char *canonicalize_file_name(const char *path);
+PL_EXPORT char *canonicalize_file_name(const char *path)
+{
+	return realpath(path, NULL);
+}

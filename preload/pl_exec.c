@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pl_exec.c - exec in the guest: #! scripts and dynamic programs run through the guest loader. */
+#include <elf.h>
+#include <spawn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "preload/pl_shim.h"
+
+/* Nested #! interpreters followed before ELOOP, as the kernel. */
+#define PL_EXEC_DEPTH 4
+/* Bytes of a #! line the kernel looks at (BINPRM_BUF_SIZE). */
+#define PL_EXEC_LINE 256
+/* argv entries a plan may add: 2 per #! level, 6 for the loader. */
+#define PL_EXEC_EXTRA (2 * PL_EXEC_DEPTH + 8)
+/* Loaders larger than this are not scanned for their options. */
+#define PL_EXEC_MAX_LOADER (64L << 20)
+/* Library path handed to the loader. */
+#define PL_LDPATH_MAX 8192
+
+/* Everything one exec needs, on the caller's stack (vfork children included). */
+struct pl_plan {
+	struct pl_buf b;	  /* the program now planned: guest and host path */
+	char interp[PATH_MAX];	  /* PT_INTERP of the ELF program */
+	char loader[PATH_MAX];	  /* ... its host path */
+	char line[PL_EXEC_DEPTH][PL_EXEC_LINE + 1];
+	char ldpath[PL_LDPATH_MAX];
+	char preload[PATH_MAX + 16];
+	char argv0[64 + PATH_MAX];
+	const char **av; /* argv (capacity: argc + PL_EXEC_EXTRA + 1, NULL-terminated) */
+	size_t n;
+	const char *exe; /* what the kernel runs */
+	int is_elf;	 /* the program planned last is an ELF file */
+	int musl;	 /* its loader is musl's */
+};
+
+enum pl_kind { PL_PLAIN, PL_SCRIPT, PL_DYNAMIC };
+
+/* Replace av[0] with the k entries of ins. */
+static void pl_head(struct pl_plan *x, const char *const *ins, size_t k)
+{
+	memmove(x->av + k, x->av + 1, x->n * sizeof(*x->av)); /* argv[1..] and the NULL */
+	memcpy(x->av, ins, k * sizeof(*ins));
+	x->n += k - 1;
+}
+
+/* #! line (NUL-terminated in buf): interpreter and optional argument, as the kernel splits. */
+static int pl_script(char *buf, const char **interp, const char **arg)
+{
+	char *p = buf + 2, *end;
+
+	p[strcspn(p, "\n")] = '\0';
+	p += strspn(p, " \t");
+	*interp = p;
+	p += strcspn(p, " \t");
+	if (p == *interp)
+		return PL_PLAIN; /* no interpreter: the kernel says ENOEXEC */
+	if (*p)
+		*p++ = '\0';
+	p += strspn(p, " \t");
+	end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	*arg = p;
+	return PL_SCRIPT;
+}
+
+/* ELF header in buf of fd: PL_DYNAMIC with x->interp when it names an interpreter. */
+static int pl_elf(int fd, const char *buf, struct pl_plan *x)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	memcpy(&eh, buf, sizeof(eh));
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+		return PL_PLAIN;
+	x->is_elf = 1;
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) ||
+	    eh.e_phentsize != sizeof(ph))
+		return PL_PLAIN;
+	for (unsigned int i = 0; i < eh.e_phnum && i < 65536 / sizeof(ph); i++) {
+		long off = (long)(eh.e_phoff + i * sizeof(ph));
+
+		if (pl_sys(SYS_pread64, fd, (long)&ph, sizeof(ph), off, 0) != sizeof(ph))
+			return PL_PLAIN;
+		if (ph.p_type != PT_INTERP)
+			continue;
+		if (ph.p_filesz < 2 || ph.p_filesz > sizeof(x->interp) ||
+		    pl_sys(SYS_pread64, fd, (long)x->interp, (long)ph.p_filesz, (long)ph.p_offset,
+			   0) != (long)ph.p_filesz ||
+		    x->interp[ph.p_filesz - 1] != '\0')
+			return PL_PLAIN; /* malformed: the kernel answers ENOEXEC */
+		return PL_DYNAMIC;
+	}
+	return PL_PLAIN;
+}
+
+/* What x->b.host is: a #! script (interp/arg into line[depth]), a dynamic ELF, or plain. */
+static int pl_kind(struct pl_plan *x, int depth, const char **interp, const char **arg)
+{
+	char *buf = x->line[depth];
+	struct stat st;
+	long n = 0;
+	int fd, k = PL_PLAIN;
+
+	x->is_elf = 0;
+	fd = (int)pl_sys(SYS_openat, AT_FDCWD, (long)x->b.host, O_RDONLY | O_CLOEXEC, 0, 0);
+	if (fd < 0)
+		return PL_PLAIN; /* missing or unreadable: the kernel says */
+	if (pl_sys(SYS_fstat, fd, (long)&st, 0, 0, 0) == 0 && S_ISREG(st.st_mode) &&
+	    pl_sys(SYS_faccessat, AT_FDCWD, (long)x->b.host, X_OK, 0, 0) == 0)
+		n = pl_sys(SYS_pread64, fd, (long)buf, PL_EXEC_LINE, 0, 0);
+	if (n >= 2 && buf[0] == '#' && buf[1] == '!') {
+		buf[n] = '\0';
+		k = pl_script(buf, interp, arg);
+	} else if (n >= (long)sizeof(Elf64_Ehdr)) {
+		k = pl_elf(fd, buf, x);
+	}
+	pl_sys(SYS_close, fd, 0, 0, 0, 0);
+	return k;
+}
+
+/* Which of "--argv0" and "--inhibit-cache" the loader at host takes (bit 0, bit 1). */
+static int pl_loader_opts(const char *host)
+{
+	static const char a0[] = "--argv0", ic[] = "--inhibit-cache"; /* with their NUL */
+	struct stat st;
+	long m;
+	int fd, opts = 0;
+
+	fd = (int)pl_sys(SYS_openat, AT_FDCWD, (long)host, O_RDONLY | O_CLOEXEC, 0, 0);
+	if (fd < 0)
+		return 0;
+	if (pl_sys(SYS_fstat, fd, (long)&st, 0, 0, 0) == 0 && st.st_size > 0 &&
+	    st.st_size <= PL_EXEC_MAX_LOADER) {
+		m = pl_sys(SYS_mmap, 0, st.st_size, PROT_READ, MAP_PRIVATE, fd);
+		if (m >= 0 || m < -4096) {
+			opts |= memmem((void *)m, (size_t)st.st_size, a0, sizeof(a0)) ? 1 : 0;
+			opts |= memmem((void *)m, (size_t)st.st_size, ic, sizeof(ic)) ? 2 : 0;
+			pl_sys(SYS_munmap, m, st.st_size, 0, 0, 0);
+		}
+	}
+	pl_sys(SYS_close, fd, 0, 0, 0, 0);
+	return opts;
+}
+
+/* Append s (len bytes) to buf at *at; 0, or -E2BIG when it does not fit. */
+static int pl_cat(char *buf, size_t size, size_t *at, const char *s, size_t len)
+{
+	if (*at + len + 1 > size)
+		return -E2BIG;
+	memcpy(buf + *at, s, len);
+	*at += len;
+	buf[*at] = '\0';
+	return 0;
+}
+
+/* The value of NAME in envp, or NULL. */
+static const char *pl_getenv(char *const envp[], const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; envp && *envp; envp++)
+		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+/* The loader's library path: the guest's LD_LIBRARY_PATH mapped, then the image's defaults. */
+static void pl_ldpath(struct pl_plan *x, char *const envp[])
+{
+	const char *lp = pl_getenv(envp, "LD_LIBRARY_PATH");
+	const char *def = pl_setting(x->musl ? pl.ldmusl : pl.ldpath);
+	struct pl_buf b;
+	size_t at = 0, len;
+
+	x->ldpath[0] = '\0';
+	for (; lp && *lp; lp += len + (lp[len] == ':')) {
+		len = strcspn(lp, ":");
+		if (len == 0 || len >= PATH_MAX)
+			continue;
+		memcpy(b.guest, lp, len);
+		b.guest[len] = '\0';
+		if (b.guest[0] != '/' || pl_canon(b.guest, PL_FOLLOW, &b) != 0)
+			continue;
+		if ((at && pl_cat(x->ldpath, sizeof(x->ldpath), &at, ":", 1)) ||
+		    pl_cat(x->ldpath, sizeof(x->ldpath), &at, b.host, strlen(b.host)))
+			break;
+	}
+	if (def && *def && (!at || !pl_cat(x->ldpath, sizeof(x->ldpath), &at, ":", 1)))
+		pl_cat(x->ldpath, sizeof(x->ldpath), &at, def, strlen(def));
+}
+
+/* Dynamic program x->b: argv becomes [loader, options, host program, argv[1..]]. */
+static int pl_loader(struct pl_plan *x, char *const envp[])
+{
+	const char *ins[8], *av0 = x->av[0], *base;
+	struct pl_buf lb;
+	size_t k = 0, len;
+	int opts, r;
+
+	r = pl_canon(x->interp, PL_FOLLOW, &lb);
+	if (r)
+		return r;
+	memcpy(x->loader, lb.host, strlen(lb.host) + 1);
+	base = strrchr(x->interp, '/');
+	x->musl = !strncmp(base ? base + 1 : x->interp, "ld-musl", 7);
+	opts = pl_loader_opts(x->loader);
+	pl_ldpath(x, envp);
+	ins[k++] = av0;
+	if (opts & 2)
+		ins[k++] = "--inhibit-cache";
+	if (x->ldpath[0]) {
+		ins[k++] = "--library-path";
+		ins[k++] = x->ldpath;
+	}
+	if (opts & 1) {
+		ins[k++] = "--argv0";
+		ins[k++] = av0;
+	} else { /* the shim's constructor puts it back: UDOCKERC_ARGV0="N ARGV0" */
+		len = strlen(av0);
+		if (len >= sizeof(x->argv0) - 64)
+			return -E2BIG;
+		r = snprintf(x->argv0, 64, PL_ENV_ARGV0 "=%zu ", x->n);
+		memcpy(x->argv0 + r, av0, len + 1);
+	}
+	ins[k++] = x->b.host;
+	pl_head(x, ins, k);
+	x->exe = x->loader;
+	return 0;
+}
+
+/* Plan the exec of path: follow #! lines and PT_INTERP into x->exe and x->av. 0 or -errno. */
+static int pl_plan(struct pl_plan *x, const char *path, char *const envp[])
+{
+	const char *name = path, *interp = NULL, *arg = "";
+	int depth, k, r;
+
+	r = pl_canon(path, PL_FOLLOW, &x->b);
+	if (r)
+		return r;
+	x->exe = x->b.host;
+	for (depth = 0;; depth++) {
+		k = pl_kind(x, depth, &interp, &arg);
+		if (k == PL_PLAIN) {
+			x->exe = x->b.host;
+			return 0;
+		}
+		if (k == PL_DYNAMIC)
+			return pl_loader(x, envp);
+		if (depth == PL_EXEC_DEPTH - 1)
+			return -ELOOP;
+		if (*arg) {
+			const char *ins[3] = { interp, arg, name };
+
+			pl_head(x, ins, 3);
+		} else {
+			const char *ins[2] = { interp, name };
+
+			pl_head(x, ins, 2);
+		}
+		name = interp;
+		r = pl_canon(interp, PL_FOLLOW, &x->b);
+		if (r)
+			return r;
+	}
+}
+
+/* Whether e is one of the variables the shim sets (LD_PRELOAD, UDOCKERC_*). */
+static int pl_ours(const char *e)
+{
+	return !strncmp(e, "LD_PRELOAD=", 11) || !strncmp(e, "UDOCKERC_", 9);
+}
+
+/* The environment of the new program in ev (capacity: count(envp) + 8). */
+static void pl_env(struct pl_plan *x, char *const envp[], const char **ev)
+{
+	const char *libdir = pl_setting(pl.libdir);
+	size_t n = 0;
+
+	for (; envp && *envp; envp++)
+		if (!pl_ours(*envp))
+			ev[n++] = *envp;
+	if (pl.wire[0])
+		ev[n++] = pl.wire;
+	if (pl.libdir[0])
+		ev[n++] = pl.libdir;
+	if (pl.ldpath[0])
+		ev[n++] = pl.ldpath;
+	if (pl.ldmusl[0])
+		ev[n++] = pl.ldmusl;
+	if (libdir && strlen(libdir) + 40 < sizeof(x->preload)) {
+		snprintf(x->preload, sizeof(x->preload), "LD_PRELOAD=%s/%s", libdir,
+			 x->musl ? PL_SHIM_MUSL : PL_SHIM_GLIBC);
+		ev[n++] = x->preload;
+	}
+	if (x->exe == x->loader && x->argv0[0])
+		ev[n++] = x->argv0;
+	ev[n] = NULL;
+}
+
+static size_t pl_count(char *const v[])
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* Plan path with argv (copied into av, capacity argc + PL_EXEC_EXTRA + 1); 0 or -errno. */
+static int pl_prepare(struct pl_plan *x, const char **av, const char *path, char *const argv[],
+		      char *const envp[])
+{
+	size_t n = pl_count(argv);
+
+	memcpy(av, argv ? (const char *const *)argv : av, n * sizeof(*av));
+	if (n == 0)
+		av[n++] = ""; /* as Linux 5.18 on: argv[0] is "" */
+	av[n] = NULL;
+	x->av = av;
+	x->n = n;
+	x->argv0[0] = '\0';
+	x->musl = 0;
+	x->exe = NULL;
+	if (!path || !*path)
+		return path ? -ENOENT : -EFAULT;
+	return pl_plan(x, path, envp);
+}
+
+int pl_execve(const char *path, char *const argv[], char *const envp[])
+{
+	size_t na = pl_count(argv), ne = pl_count(envp);
+	const char *av[na + PL_EXEC_EXTRA + 2], *ev[ne + 8];
+	struct pl_plan x;
+	int r;
+
+	if (!pl_table())
+		return (int)pl_ret(pl_sys(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0));
+	r = pl_prepare(&x, av, path, argv, envp);
+	if (r)
+		return (int)pl_ret(r);
+	pl_env(&x, envp, ev);
+	return (int)pl_ret(pl_sys(SYS_execve, (long)x.exe, (long)av, (long)ev, 0, 0));
+}
+
+/* The PATH entries of path_env (NULL: the default) with name, tried in order by try(). */
+static int pl_search(const char *name, const char *path_env,
+		     int (*try)(const char *cand, void *ctx), void *ctx)
+{
+	char cand[PATH_MAX];
+	const char *p = path_env ? path_env : "/bin:/usr/bin";
+	size_t nlen = strlen(name), len;
+	int r, seen_eacces = 0;
+
+	for (;; p += len + 1) {
+		len = strcspn(p, ":");
+		if (len + nlen + 2 <= sizeof(cand)) {
+			memcpy(cand, len ? p : ".", len ? len : 1);
+			cand[len ? len : 1] = '/';
+			memcpy(cand + (len ? len : 1) + 1, name, nlen + 1);
+			r = try(cand, ctx);
+			if (r == -EACCES)
+				seen_eacces = 1;
+			else if (r != -ENOENT && r != -ENOTDIR && r != -ESTALE && r != -ENODEV &&
+				 r != -ETIMEDOUT)
+				return r;
+		}
+		if (!p[len])
+			return seen_eacces ? -EACCES : -ENOENT;
+	}
+}
+
+struct pl_exec_args {
+	char *const *argv;
+	char *const *envp;
+};
+
+/* Run cand as execvp would: a file without #! or ELF header goes to /bin/sh. */
+static int pl_try_exec(const char *cand, void *ctx)
+{
+	const struct pl_exec_args *a = ctx;
+	size_t n = pl_count(a->argv);
+	const char *sh[n + 3];
+
+	pl_execve(cand, a->argv, a->envp);
+	if (errno != ENOEXEC)
+		return -errno;
+	sh[0] = "/bin/sh";
+	sh[1] = cand;
+	memcpy(sh + 2, a->argv + (n > 0), (n - (n > 0)) * sizeof(*sh));
+	sh[n + 1 + (n == 0)] = NULL;
+	pl_execve("/bin/sh", (char *const *)sh, a->envp);
+	return -errno;
+}
+
+int pl_execvpe(const char *name, char *const argv[], char *const envp[])
+{
+	struct pl_exec_args a = { argv, envp };
+
+	if (!name || !*name)
+		return (int)pl_ret(name ? -ENOENT : -EFAULT);
+	if (strchr(name, '/'))
+		return (int)pl_ret(pl_try_exec(name, &a));
+	return (int)pl_ret(pl_search(name, getenv("PATH"), pl_try_exec, &a));
+}
+
+/* cand is an executable regular file in the guest: its guest path in ctx. */
+static int pl_try_find(const char *cand, void *ctx)
+{
+	struct pl_buf b;
+	struct stat st;
+	int r = pl_canon(cand, PL_FOLLOW, &b);
+
+	if (r == 0)
+		r = (int)pl_sys(SYS_newfstatat, AT_FDCWD, (long)b.host, (long)&st, 0, 0);
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = -EACCES;
+	if (r == 0)
+		r = (int)pl_sys(SYS_faccessat, AT_FDCWD, (long)b.host, X_OK, 0, 0);
+	if (r == 0)
+		memcpy(ctx, cand, strlen(cand) + 1);
+	return r == 0 ? 1 : r;
+}
+
+int pl_exec_search(const char *name, const char *path_env, char out[PATH_MAX])
+{
+	int r;
+
+	if (strchr(name, '/')) {
+		if (strlen(name) >= PATH_MAX)
+			return -ENAMETOOLONG;
+		memcpy(out, name, strlen(name) + 1);
+		return 0;
+	}
+	r = pl_search(name, path_env, pl_try_find, out);
+	return r == 1 ? 0 : r;
+}
+
+/* posix_spawn: the plan of path, spawned by the C library's posix_spawn. */
+static int pl_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+		    const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	PL_REAL(&posix_spawn, posix_spawn);
+	size_t na = pl_count(argv), ne = pl_count(envp);
+	const char *av[na + PL_EXEC_EXTRA + 2], *ev[ne + 8];
+	struct pl_plan x;
+	int r;
+
+	if (!pl_table())
+		return real_posix_spawn(pid, path, fa, attr, argv, envp);
+	r = pl_prepare(&x, av, path, argv, envp);
+	if (r)
+		return -r;
+	pl_env(&x, envp, ev);
+	return real_posix_spawn(pid, x.exe, fa, attr, (char *const *)av, (char *const *)ev);
+}
+
+PL_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+			  const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	return pl_spawn(pid, path, fa, attr, argv, envp);
+}
+
+PL_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+			   const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (!pl_table()) {
+		PL_REAL(&posix_spawnp, posix_spawnp);
+		return real_posix_spawnp(pid, file, fa, attr, argv, envp);
+	}
+	path[0] = '\0';
+	r = pl_exec_search(file, getenv("PATH"), path);
+	return r ? -r : pl_spawn(pid, path, fa, attr, argv, envp);
+}
+
+/* For the launcher (dlopen'ed by udockerc); -errno when path cannot be run at all. */
+PL_EXPORT int udockerc_preload_static(const char *path)
+{
+	const char *av[PL_EXEC_EXTRA + 3] = { path, NULL };
+	struct pl_plan x;
+	int r;
+
+	if (!pl_table())
+		return -EINVAL;
+	r = pl_prepare(&x, av, path, (char *const *)av, NULL);
+	if (r)
+		return r;
+	return x.exe != x.loader && x.is_elf;
+}

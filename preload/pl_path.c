@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pl_path.c - guest paths to host paths for the shim's wrappers, through the shared path map. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "preload/pl_shim.h"
+
+/* Whether host is a /proc magic link the kernel follows by itself (fd/N, exe, cwd, root). */
+static int pl_proc_magic(const char *host)
+{
+	const char *last;
+
+	if (strncmp(host, "/proc/", 6) != 0)
+		return 0;
+	last = strrchr(host, '/');
+	if (!strcmp(last, "/exe") || !strcmp(last, "/cwd") || !strcmp(last, "/root"))
+		return 1;
+	return last - host >= 3 && !strncmp(last - 3, "/fd/", 4);
+}
+
+/* fs op: as the raw one, but a /proc magic link is what it points to, not a symlink. */
+static int pl_fs_kind(void *ctx, const char *host, int follow, unsigned int *type)
+{
+	return pm_fs_raw_ops()->kind(ctx, host, follow || pl_proc_magic(host), type);
+}
+
+static int pl_fs_readlink(void *ctx, const char *host, char *buf, size_t size)
+{
+	return pm_fs_raw_ops()->readlink(ctx, host, buf, size);
+}
+
+static const struct pm_fs_ops pl_fs_ops = { .kind = pl_fs_kind, .readlink = pl_fs_readlink };
+const struct pm_fs pl_fs = { &pl_fs_ops, NULL };
+
+int pl_dir_guest(int dirfd, char guest[PATH_MAX])
+{
+	char host[PATH_MAX], link[32] = "/proc/self/fd/";
+	long r;
+
+	if (dirfd == AT_FDCWD) {
+		r = pl_sys(SYS_getcwd, (long)host, sizeof(host), 0, 0, 0);
+	} else {
+		int i = 14, d = dirfd, n = 1;
+
+		if (dirfd < 0)
+			return -EBADF;
+		while (d /= 10)
+			n++;
+		for (d = dirfd, i += n - 1; n--; d /= 10)
+			link[i--] = (char)('0' + d % 10);
+		r = pl_sys(SYS_readlinkat, AT_FDCWD, (long)link, (long)host, sizeof(host) - 1, 0);
+		if (r >= 0)
+			host[r] = '\0';
+	}
+	if (r < 0)
+		return (int)r;
+	if (host[0] != '/')
+		return -ENOTDIR; /* a pipe or socket: the kernel will say */
+	return pm_map_host(pl.t, host, guest, NULL);
+}
+
+int pl_canon(const char *path, unsigned int flags, struct pl_buf *b)
+{
+	int r = 0;
+
+	if (path[0] != '/')
+		r = pl_dir_guest(AT_FDCWD, b->cwd);
+	if (r)
+		return r;
+	return pm_canon(pl.t, &pl_fs, path[0] == '/' ? "/" : b->cwd, path,
+			(flags & PL_FOLLOW) ? PM_FOLLOW : 0, b->guest, b->host);
+}
+
+/* Whether path has a ".." component. */
+static int pl_has_dotdot(const char *path)
+{
+	for (const char *p = strstr(path, ".."); p; p = strstr(p + 2, ".."))
+		if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return 1;
+	return 0;
+}
+
+/* Absolute path under an IDENTITY entry (/proc, /dev, /sys): the kernel may resolve it. */
+static int pl_identity(const struct pm_table *t, const char *path)
+{
+	int i = pm_entry_of(t, path);
+
+	return i >= 0 && (t->ent[i].flags & PM_IDENTITY) && t->ent[i].glen > 0 &&
+	       !strstr(path, "//") && !pl_has_dotdot(path);
+}
+
+/* A relative single name the kernel resolves like pm_canon would: no '/', not "..". */
+static int pl_plain_name(int dirfd, const char *path, unsigned int flags)
+{
+	struct stat st;
+
+	if (strchr(path, '/') || !strcmp(path, ".."))
+		return 0;
+	if (!(flags & PL_FOLLOW) || !strcmp(path, "."))
+		return 1;
+	/* followed: fine unless it is a symlink (whose target may be absolute) */
+	return pl_sys(SYS_newfstatat, dirfd, (long)path, (long)&st, AT_SYMLINK_NOFOLLOW, 0) < 0 ||
+	       !S_ISLNK(st.st_mode);
+}
+
+int pl_at(int dirfd, const char *path, unsigned int flags, struct pl_buf *b, int *fd,
+	  const char **p)
+{
+	const struct pm_table *t = pl_table();
+	int r;
+
+	*fd = dirfd;
+	*p = path;
+	if (!t || !path || !path[0])
+		return 0; /* nothing to map, or the kernel's EFAULT/ENOENT/AT_EMPTY_PATH */
+	if (path[0] == '/') {
+		if (pl_identity(t, path))
+			return 0;
+		r = pm_canon(t, &pl_fs, "/", path, (flags & PL_FOLLOW) ? PM_FOLLOW : 0, b->guest,
+			     b->host);
+	} else {
+		if (pl_plain_name(dirfd, path, flags))
+			return 0;
+		r = pl_dir_guest(dirfd, b->cwd);
+		if (r == -ENOENT || r == -ENOTDIR)
+			return 0; /* outside the guest's view: nothing better than the kernel's */
+		if (r == 0)
+			r = pm_canon(t, &pl_fs, b->cwd, path, (flags & PL_FOLLOW) ? PM_FOLLOW : 0,
+				     b->guest, b->host);
+	}
+	if (r)
+		return r;
+	*fd = AT_FDCWD;
+	*p = b->host;
+	return 0;
+}
+
+const char *pl_path(const char *path, unsigned int flags, struct pl_buf *b)
+{
+	const char *p;
+	int fd, r = pl_at(AT_FDCWD, path, flags, b, &fd, &p);
+
+	if (r) {
+		errno = -r;
+		return NULL;
+	}
+	return p;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pl_shim.h - the preload shim's internals: its settings, path translation, exec planning. */
+#ifndef UDC_PL_SHIM_H
+#define UDC_PL_SHIM_H
+
+/*
+ * The shim (libudockerc-preload.so) runs inside guest processes: no allocation on the path
+ * of a call, no libc function it wraps, raw system calls or the next definition (RTLD_NEXT).
+ * Its settings come from the environment once, in a constructor. See docs/design/preload.md.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+
+#include "common/pm.h"
+
+#define PL_EXPORT __attribute__((visibility("default")))
+
+/* The environment variables the launcher sets and the shim keeps across exec. */
+#define PL_ENV_PM "UDOCKERC_PM"		   /* the prefix table, pm_wire format */
+#define PL_ENV_LIBDIR "UDOCKERC_LIBDIR"	   /* host directory of the shim builds */
+#define PL_ENV_LDPATH "UDOCKERC_LDPATH"	   /* host library dirs for glibc loaders */
+#define PL_ENV_LDMUSL "UDOCKERC_LDPATH_MUSL" /* ... for musl loaders */
+#define PL_ENV_ARGV0 "UDOCKERC_ARGV0"	   /* "N ARGV0": argv[0] for a loader without --argv0 */
+#define PL_SHIM_GLIBC "libudockerc-preload.so"
+#define PL_SHIM_MUSL "libudockerc-preload-musl.so"
+
+/* Size of the saved settings (the table's wire form included). */
+#define PL_WIRE_MAX 32768
+#define PL_SETTING_MAX 8192
+
+/* The shim's state, filled once by pl_init (constructor, or the first wrapper called). */
+struct pl_state {
+	struct pm_table table;
+	const struct pm_table *t; /* &table once decoded, NULL: translate nothing */
+	char wire[PL_WIRE_MAX];	  /* "UDOCKERC_PM=..." as received, re-added on exec */
+	char arena[PL_WIRE_MAX];
+	char libdir[PL_SETTING_MAX]; /* "UDOCKERC_LIBDIR=..." */
+	char ldpath[PL_SETTING_MAX];
+	char ldmusl[PL_SETTING_MAX];
+	int ready;
+};
+extern struct pl_state pl;
+
+/* Decode the settings from the environment (idempotent; the constructor calls it). */
+void pl_init(void);
+static inline const struct pm_table *pl_table(void)
+{
+	if (__builtin_expect(!pl.ready, 0))
+		pl_init();
+	return pl.t;
+}
+
+/* The value of "NAME=value" saved in buf, or NULL when unset. */
+const char *pl_setting(const char *buf);
+
+/* ---- pl_path.c: translation ---- */
+
+/* pl_at flags. */
+enum pl_at_flag {
+	PL_FOLLOW = 1u << 0, /* follow a symlink in the last component */
+};
+
+/* Buffers for one translated path. */
+struct pl_buf {
+	char guest[PATH_MAX];
+	char host[PATH_MAX];
+	char cwd[PATH_MAX];
+};
+
+/*
+ * Translate path, relative to dirfd, for a call: *fd and *p are what to pass to the real
+ * call (the original dirfd and path when nothing needs changing, else AT_FDCWD and b->host).
+ * 0 or -errno.
+ */
+int pl_at(int dirfd, const char *path, unsigned int flags, struct pl_buf *b, int *fd,
+	  const char **p);
+/* pl_at for calls without a dirfd: the path to pass, or NULL with errno set. */
+const char *pl_path(const char *path, unsigned int flags, struct pl_buf *b);
+/* The guest directory of dirfd (AT_FDCWD: the cwd) into guest[PATH_MAX]; 0 or -errno. */
+int pl_dir_guest(int dirfd, char guest[PATH_MAX]);
+/* Canonicalise path (relative to the guest cwd) into b->guest and b->host; 0 or -errno. */
+int pl_canon(const char *path, unsigned int flags, struct pl_buf *b);
+/* The fs ops pm_canon uses in the shim (raw calls; /proc magic links are not symlinks). */
+extern const struct pm_fs pl_fs;
+/* Set errno to -r and return -1 (r < 0), or return r. */
+static inline long pl_ret(long r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+/* A raw system call: its result or -errno, errno untouched. */
+long pl_sys(long nr, long a, long b, long c, long d, long e);
+
+/*
+ * Translate path (relative to dirfd) into the variables fdv and pv of the calling wrapper, or
+ * return -1 with errno from it. flags: enum pl_at_flag.
+ */
+#define PL_AT(dirfd, path, flags, fdv, pv)                                                         \
+	struct pl_buf b_##pv;                                                                      \
+	int fdv;                                                                                   \
+	const char *pv;                                                                            \
+	do {                                                                                       \
+		int r_ = pl_at(dirfd, path, flags, &b_##pv, &fdv, &pv);                            \
+		if (r_)                                                                            \
+			return pl_ret(r_);                                                         \
+	} while (0)
+/* The same for a wrapper returning a pointer: NULL with errno. */
+#define PL_AT_PTR(dirfd, path, flags, fdv, pv)                                                     \
+	struct pl_buf b_##pv;                                                                      \
+	int fdv;                                                                                   \
+	const char *pv;                                                                            \
+	do {                                                                                       \
+		int r_ = pl_at(dirfd, path, flags, &b_##pv, &fdv, &pv);                            \
+		if (r_) {                                                                          \
+			errno = -r_;                                                               \
+			return NULL;                                                               \
+		}                                                                                  \
+	} while (0)
+/* A path that must be passed to a call without dirfd: absolute host, or relative to cwd. */
+#define PL_ABS(fdv, pv) ((void)(fdv), (pv))
+
+/* ---- pl_exec.c: running guest programs through their loader ---- */
+
+/* The plan of one exec: what the kernel is asked to run. */
+enum pl_exec_kind {
+	PL_EXEC_PLAIN = 0,   /* static, unreadable, not ELF: the program itself */
+	PL_EXEC_LOADER = 1,  /* dynamic: through its guest loader */
+};
+
+/* Run path (guest) with argv and envp through the guest loader; returns only on error. */
+int pl_execve(const char *path, char *const argv[], char *const envp[]);
+/* Search PATH as execvp does and run name; returns only on error (-1, errno). */
+int pl_execvpe(const char *name, char *const argv[], char *const envp[]);
+/* The guest path of name found in PATH (or name with a '/'), into out[PATH_MAX]; 0/-errno. */
+int pl_exec_search(const char *name, const char *path_env, char out[PATH_MAX]);
+
+/* For the launcher: 1 when path (guest) is a static ELF program, 0 when the shim runs it. */
+PL_EXPORT int udockerc_preload_static(const char *path);
+
+/* The real function name of the next object (RTLD_NEXT), looked up once per name. */
+void *pl_next(const char *name);
+#define PL_REAL(type, name)                                                                        \
+	static __typeof__(type) real_##name;                                                       \
+	if (!real_##name)                                                                          \
+		real_##name = (__typeof__(real_##name))pl_next(#name)
+
+#endif

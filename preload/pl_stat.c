@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pl_stat.c - calls that look at a path: the stat family, access, readlink, statfs, xattrs. */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "preload/pl_shim.h"
+
+/* 64-bit ABIs: the kernel's struct stat (newfstatat) is the C library's. */
+static int pl_fstatat(int dirfd, const char *path, void *st, int flags)
+{
+	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
+	return (int)pl_ret(pl_sys(SYS_newfstatat, fd, (long)p, (long)st, flags, 0));
+}
+
+PL_EXPORT int stat(const char *path, struct stat *st)
+{
+	return pl_fstatat(AT_FDCWD, path, st, 0);
+}
+
+PL_EXPORT int lstat(const char *path, struct stat *st)
+{
+	return pl_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+PL_EXPORT int fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	return pl_fstatat(dirfd, path, st, flags);
+}
+
+#ifdef __GLIBC__
+PL_EXPORT int stat64(const char *path, struct stat64 *st)
+{
+	return pl_fstatat(AT_FDCWD, path, st, 0);
+}
+
+PL_EXPORT int lstat64(const char *path, struct stat64 *st)
+{
+	return pl_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+PL_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
+{
+	return pl_fstatat(dirfd, path, st, flags);
+}
+
+/* Before glibc 2.33 programs call these (ver is _STAT_VER: one layout on x86_64). */
+int __xstat(int ver, const char *path, struct stat *st);
+int __lxstat(int ver, const char *path, struct stat *st);
+int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags);
+int __xstat64(int ver, const char *path, struct stat64 *st);
+int __lxstat64(int ver, const char *path, struct stat64 *st);
+int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags);
+
+PL_EXPORT int __xstat(int ver, const char *path, struct stat *st)
+{
+	(void)ver;
+	return pl_fstatat(AT_FDCWD, path, st, 0);
+}
+
+PL_EXPORT int __lxstat(int ver, const char *path, struct stat *st)
+{
+	(void)ver;
+	return pl_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+PL_EXPORT int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags)
+{
+	(void)ver;
+	return pl_fstatat(dirfd, path, st, flags);
+}
+
+PL_EXPORT int __xstat64(int ver, const char *path, struct stat64 *st)
+{
+	(void)ver;
+	return pl_fstatat(AT_FDCWD, path, st, 0);
+}
+
+PL_EXPORT int __lxstat64(int ver, const char *path, struct stat64 *st)
+{
+	(void)ver;
+	return pl_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+PL_EXPORT int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags)
+{
+	(void)ver;
+	return pl_fstatat(dirfd, path, st, flags);
+}
+#endif
+
+#ifdef __GLIBC__
+PL_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
+{
+	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
+	return (int)pl_ret(pl_sys(SYS_statx, fd, (long)p, flags, mask, (long)stx));
+}
+#endif
+
+/* faccessat with flags: faccessat2, or the C library's emulation on kernels without it. */
+static int pl_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	PL_REAL(int (*)(int, const char *, int, int), faccessat);
+	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
+	if (!flags)
+		return (int)pl_ret(pl_sys(SYS_faccessat, fd, (long)p, mode, 0, 0));
+	return real_faccessat(fd, p, mode, flags);
+}
+
+PL_EXPORT int access(const char *path, int mode)
+{
+	return pl_faccessat(AT_FDCWD, path, mode, 0);
+}
+
+PL_EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	return pl_faccessat(dirfd, path, mode, flags);
+}
+
+PL_EXPORT int euidaccess(const char *path, int mode)
+{
+	return pl_faccessat(AT_FDCWD, path, mode, AT_EACCESS);
+}
+
+PL_EXPORT int eaccess(const char *path, int mode)
+{
+	return pl_faccessat(AT_FDCWD, path, mode, AT_EACCESS);
+}
+
+/*
+ * readlink: symlink targets are shown as stored. Links in /proc (fd/N, cwd, exe, root) hold
+ * host paths: those the guest can reach are shown as guest paths.
+ */
+static ssize_t pl_readlinkat(int dirfd, const char *path, char *buf, size_t size)
+{
+	char host[PATH_MAX], guest[PATH_MAX];
+	size_t n;
+	long r;
+	PL_AT(dirfd, path, 0, fd, p);
+
+	if (p[0] != '/' || strncmp(p, "/proc/", 6) != 0 || !pl.t)
+		return pl_ret(pl_sys(SYS_readlinkat, fd, (long)p, (long)buf, (long)size, 0));
+	r = pl_sys(SYS_readlinkat, fd, (long)p, (long)host, sizeof(host) - 1, 0);
+	if (r < 0)
+		return pl_ret(r);
+	host[r] = '\0';
+	if (host[0] == '/' && pm_map_host(pl.t, host, guest, NULL) == 0)
+		memcpy(host, guest, strlen(guest) + 1);
+	n = strlen(host);
+	if (n > size)
+		n = size;
+	memcpy(buf, host, n);
+	return (ssize_t)n;
+}
+
+PL_EXPORT ssize_t readlink(const char *path, char *buf, size_t size)
+{
+	return pl_readlinkat(AT_FDCWD, path, buf, size);
+}
+
+PL_EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size)
+{
+	return pl_readlinkat(dirfd, path, buf, size);
+}
+
+PL_EXPORT int statfs(const char *path, struct statfs *buf)
+{
+	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
+	return (int)pl_ret(pl_sys(SYS_statfs, (long)PL_ABS(fd, p), (long)buf, 0, 0, 0));
+}
+
+PL_EXPORT int statvfs(const char *path, struct statvfs *buf)
+{
+	PL_REAL(int (*)(const char *, struct statvfs *), statvfs);
+	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
+	return real_statvfs(PL_ABS(fd, p), buf);
+}
+
+#ifdef __GLIBC__
+PL_EXPORT int statfs64(const char *path, struct statfs64 *buf)
+{
+	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
+	return (int)pl_ret(pl_sys(SYS_statfs, (long)PL_ABS(fd, p), (long)buf, 0, 0, 0));
+}
+
+PL_EXPORT int statvfs64(const char *path, struct statvfs64 *buf)
+{
+	PL_REAL(int (*)(const char *, struct statvfs64 *), statvfs64);
+	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
+	return real_statvfs64(PL_ABS(fd, p), buf);
+}
+#endif
+
+/* Extended attributes: the l* calls do not follow a final symlink. */
+#define PL_XATTR(name, follow, ...)                                                                \
+	PL_AT(AT_FDCWD, path, follow, fd, p);                                                      \
+	return pl_ret(pl_sys(SYS_##name, (long)PL_ABS(fd, p), __VA_ARGS__))
+
+PL_EXPORT ssize_t getxattr(const char *path, const char *name, void *v, size_t size)
+{
+	PL_XATTR(getxattr, PL_FOLLOW, (long)name, (long)v, (long)size, 0);
+}
+
+PL_EXPORT ssize_t lgetxattr(const char *path, const char *name, void *v, size_t size)
+{
+	PL_XATTR(lgetxattr, 0, (long)name, (long)v, (long)size, 0);
+}
+
+PL_EXPORT int setxattr(const char *path, const char *name, const void *v, size_t size, int fl)
+{
+	PL_XATTR(setxattr, PL_FOLLOW, (long)name, (long)v, (long)size, fl);
+}
+
+PL_EXPORT int lsetxattr(const char *path, const char *name, const void *v, size_t size, int fl)
+{
+	PL_XATTR(lsetxattr, 0, (long)name, (long)v, (long)size, fl);
+}
+
+PL_EXPORT ssize_t listxattr(const char *path, char *list, size_t size)
+{
+	PL_XATTR(listxattr, PL_FOLLOW, (long)list, (long)size, 0, 0);
+}
+
+PL_EXPORT ssize_t llistxattr(const char *path, char *list, size_t size)
+{
+	PL_XATTR(llistxattr, 0, (long)list, (long)size, 0, 0);
+}
+
+PL_EXPORT int removexattr(const char *path, const char *name)
+{
+	PL_XATTR(removexattr, PL_FOLLOW, (long)name, 0, 0, 0);
+}
+
+PL_EXPORT int lremovexattr(const char *path, const char *name)
+{
+	PL_XATTR(lremovexattr, 0, (long)name, 0, 0, 0);
+}

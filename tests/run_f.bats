@@ -1,0 +1,187 @@
+#!/usr/bin/env bats
+# run_f.bats - what is specific to the F engine (F1, the LD_PRELOAD shim): the shim's own
+# build (NEEDED, symbol versions), programs that clear their environment before exec, long
+# pipelines, gcc and python in the guest, the static-program fallback to P1, the identity
+# notice and switching modes back and forth. Runs go through the nons sandbox, as engine.bats.
+
+load helpers/common
+
+# make_container TAR REF NAME: import TAR as REF, create NAME in F1.
+make_container() {
+	[ -n "$1" ] && [ -r "$1" ] || return 0
+	udc -q import "$1" "$2" >/dev/null || fail "import $1 failed"
+	udc -q create --name="$3" "$2" >/dev/null || fail "create $2 failed"
+	udc setup --execmode=F1 "$3" >/dev/null || fail "setup --execmode=F1 failed"
+}
+
+setup_file() {
+	export HOME=$BATS_FILE_TMPDIR/home UDOCKERC_DIR=$BATS_FILE_TMPDIR/repo
+	mkdir -p "$HOME"
+	unset UDOCKER_DIR UDOCKERC_ENGINE
+	make_container "${DEBIAN_TAR:-}" deb:12 deb
+	make_container "${BUSYBOX_TAR:-}" bb:1 bb
+}
+
+teardown_file() {
+	chmod -R u+rwX "$BATS_FILE_TMPDIR" 2>/dev/null || true
+}
+
+setup() {
+	common_setup
+	export UDOCKERC_DIR=$BATS_FILE_TMPDIR/repo
+	need_nons
+}
+
+guest() {
+	nons_udc run "$@"
+}
+
+# shim_dir: where the installed udockerc keeps the shim builds.
+shim_dir() {
+	local bin
+	bin=$(command -v "${UDOCKERC:-udockerc}")
+	echo "$(dirname "$bin")/../lib/udockerc"
+}
+
+# marker: a file only the guest has (in the container root), printed content GUEST-ONLY-N.
+marker() {
+	local root
+	root=$(container_root deb)
+	echo "GUEST-ONLY-$BATS_TEST_NUMBER" >"$root/opt/marker-$BATS_TEST_NUMBER"
+	[ ! -e "/opt/marker-$BATS_TEST_NUMBER" ] ||
+		fail "/opt/marker-$BATS_TEST_NUMBER exists on the host"
+}
+
+@test "run_f: the shim needs only libc (and libdl), and only old glibc symbol versions" {
+	local so
+	so=$(shim_dir)/libudockerc-preload.so
+	[ -r "$so" ] || fail "no shim at $so"
+	run readelf -d "$so"
+	assert_success
+	local needed
+	needed=$(printf '%s\n' "$output" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
+	assert_equal "$needed" "libc.so.6 libdl.so.2 "
+	# bullseye's glibc (2.31) and older must load it: nothing newer than GLIBC_2.14 (memcpy)
+	run objdump -T "$so"
+	assert_success
+	local newest
+	newest=$(printf '%s\n' "$output" | grep -o 'GLIBC_2\.[0-9]*' | sort -t. -k2 -n | tail -n 1)
+	assert_equal "$newest" GLIBC_2.14
+	# a plain -O2 build: no sanitizer runtime in it
+	refute_output --partial __asan
+	refute_output --partial __ubsan
+	if [ -r "$(shim_dir)/libudockerc-preload-musl.so" ]; then
+		run readelf -d "$(shim_dir)/libudockerc-preload-musl.so"
+		assert_equal "$(printf '%s\n' "$output" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')" libc.so
+	fi
+}
+
+@test "run_f: a program that calls clearenv() and then execs keeps the guest view" {
+	need_debian
+	marker
+	mkdir src
+	cat >src/ce.c <<'C'
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	clearenv();
+	setenv("ONLY", "this", 1);
+	execl("/bin/sh", "sh", "-c", "cat \"$0\"; env | sort", argv[1], (char *)NULL);
+	return 99;
+}
+C
+	run --separate-stderr guest -v "$PWD/src:/src" deb /bin/sh -c \
+		"cd /src && gcc -o ce ce.c && ./ce /opt/marker-$BATS_TEST_NUMBER"
+	assert_success
+	assert_line --index 0 "GUEST-ONLY-$BATS_TEST_NUMBER"
+	assert_line ONLY=this
+	# and the shim's settings came back for the next program
+	assert_line --regexp '^LD_PRELOAD=/.*/libudockerc-preload\.so$'
+	assert_line --regexp '^UDOCKERC_PM=pm1 '
+}
+
+@test "run_f: a pipeline of five guest programs reads and transforms a guest-only file" {
+	need_debian
+	marker
+	run --separate-stderr guest deb /bin/sh -c \
+		"cat /opt/marker-$BATS_TEST_NUMBER | tr A-Z a-z | sed s/guest/in-guest/ | rev | cut -c1-20"
+	assert_success
+	assert_output "$(echo "in-guest-only-$BATS_TEST_NUMBER" | rev | cut -c1-20)"
+}
+
+@test "run_f: gcc compiles two units, archives one, links with -lm; the program runs" {
+	need_debian
+	mkdir src
+	printf 'double half(double x);\n' >src/h.h
+	printf '#include "h.h"\ndouble half(double x) { return x / 2; }\n' >src/a.c
+	printf '#include <math.h>\n#include <stdio.h>\n#include "h.h"\n' >src/m.c
+	printf 'int main(void) { printf("%%.1f\\n", sqrt(half(32.0))); return 0; }\n' >>src/m.c
+	run --separate-stderr guest -v "$PWD/src:/src" -w /src deb /bin/sh -c \
+		'gcc -c a.c && ar rcs liba.a a.o && gcc -o m m.c -L. -la -lm && ./m && ldd ./m | grep -c libm'
+	assert_success
+	assert_output $'4.0\n1'
+	[ -x src/m ] || fail "the program did not land in the volume"
+}
+
+@test "run_f: python subprocess runs guest programs, with an empty environment too" {
+	need_debian
+	marker
+	run --separate-stderr guest deb /usr/bin/python3 -c "
+import subprocess
+p = '/opt/marker-$BATS_TEST_NUMBER'
+print(subprocess.run(['cat', p], capture_output=True, text=True).stdout.strip())
+print(subprocess.run(['/bin/cat', p], env={}, capture_output=True,
+                     text=True).stdout.strip())
+print(subprocess.run('cat ' + p + ' | wc -c', shell=True, capture_output=True,
+                     text=True).stdout.strip())
+print(subprocess.check_output(['/usr/bin/python3', '-c', 'import os; print(os.getcwd())'],
+                              cwd='/usr/share', text=True).strip())"
+	assert_success
+	assert_output "GUEST-ONLY-$BATS_TEST_NUMBER
+GUEST-ONLY-$BATS_TEST_NUMBER
+$(echo "GUEST-ONLY-$BATS_TEST_NUMBER" | wc -c)
+/usr/share"
+}
+
+@test "run_f: the static busybox image runs under P1, with one notice" {
+	need_busybox
+	run --separate-stderr guest bb /bin/sh -c \
+		'cat /etc/os-release | grep ^ID=; readlink /proc/self/exe'
+	assert_success
+	assert_output $'ID=udockerc-busybox\n/bin/busybox'
+	[ "$(printf '%s\n' "$stderr" | grep -c 'statically linked')" -eq 1 ] ||
+		fail "expected one notice about the static program: $stderr"
+	[[ $stderr == *P1* ]] || fail "the notice does not name P1: $stderr"
+}
+
+@test "run_f: the guest is shown the host user, with a notice when another was asked for" {
+	need_debian
+	run --separate-stderr guest -u 4242 deb /usr/bin/id -u
+	assert_success
+	assert_output "$(id -u)"
+	[[ $stderr == *"host user"* ]] || fail "no notice of the host user: $stderr"
+	run --separate-stderr guest -u "$(id -u)" deb /usr/bin/id -u
+	assert_success
+	assert_output "$(id -u)"
+	[[ $stderr != *"host user"* ]] || fail "a notice although the user is the host's: $stderr"
+}
+
+@test "run_f: setup --execmode=F1, then P1 and back: the container runs in each" {
+	need_debian
+	marker
+	local m
+	for m in P1 F1 P1 F1; do
+		run udc setup --execmode="$m" deb
+		assert_success
+		run --separate-stderr guest deb /bin/cat "/opt/marker-$BATS_TEST_NUMBER"
+		assert_success
+		assert_output "GUEST-ONLY-$BATS_TEST_NUMBER"
+		run --separate-stderr guest deb /bin/sh -c 'echo ${LD_PRELOAD:-none}'
+		case $m in
+		P1) assert_output none ;;
+		F1) assert_output --regexp '/libudockerc-preload\.so$' ;;
+		esac
+	done
+}
