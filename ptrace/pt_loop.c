@@ -238,6 +238,9 @@ static void pt_on_end(struct pt_loop *l, pid_t pid, int st)
 	}
 	if (t)
 		pt_tracee_del(l->tracees, t);
+	/* the container ends with its first process, as Docker's does: no process outlives it */
+	if (pid == l->first)
+		pt_tracee_kill_all(l->tracees);
 }
 
 /* Serve stops until no tracee is left (waitpid: ECHILD). */
@@ -261,9 +264,9 @@ static void pt_serve(struct pt_loop *l)
 		if (!WIFSTOPPED(st))
 			continue;
 		t = pt_tracee_find(l->tracees, pid);
-		if (!t)
+		if (!t && !l->first_done)
 			t = pt_new(l, pid, NULL, NULL); /* before its parent's event */
-		if (!t) {
+		if (!t || l->first_done) { /* out of memory, or one the container's end missed */
 			kill(pid, SIGKILL);
 			continue;
 		}

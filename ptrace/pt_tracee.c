@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pt_tracee.c - the tracer's table of tracees: lookup by pid in O(1), per-tracee contexts. */
 #include <errno.h>
+#include <signal.h>
 
 #include "ptrace/pt_tracee.h"
 
@@ -62,4 +63,12 @@ void pt_tracee_del(struct pt_tracees *ts, struct pt_tracee *t)
 unsigned int pt_tracee_count(const struct pt_tracees *ts)
 {
 	return HASH_COUNT(ts->by_pid);
+}
+
+void pt_tracee_kill_all(struct pt_tracees *ts)
+{
+	struct pt_tracee *t, *tmp;
+
+	HASH_ITER(hh, ts->by_pid, t, tmp)
+		kill(t->pid, SIGKILL);
 }

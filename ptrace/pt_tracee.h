@@ -60,6 +60,8 @@ struct pt_tracee *pt_tracee_new(struct pt_tracees *ts, pid_t pid, const char *cw
 int pt_tracee_set_cwd(struct pt_tracee *t, const char *cwd);
 /* Remove t from ts and free it with everything it owns. */
 void pt_tracee_del(struct pt_tracees *ts, struct pt_tracee *t);
+/* SIGKILL every tracee of ts (they are reaped by the loop as usual). */
+void pt_tracee_kill_all(struct pt_tracees *ts);
 /* How many tracees ts holds. */
 unsigned int pt_tracee_count(const struct pt_tracees *ts);
 

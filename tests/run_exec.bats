@@ -197,3 +197,22 @@ print(sys.executable, os.readlink("/proc/self/exe"), h("/proc/self/exe") == h("/
 		assert_output ''
 	done
 }
+
+@test "run_exec: the container ends with its first process: background children are killed (P1, P2)" {
+	for mode in P1 P2; do
+		udc setup --execmode=$mode bb >/dev/null
+		mark=$((200000 + RANDOM * 4 + ${#mode}))
+		# the shell exits at once; its child would sleep for minutes
+		start=$SECONDS
+		run --separate-stderr udc run bb /bin/sh -c "sleep $mark & echo started; exit 4"
+		assert_equal "$status" 4
+		assert_output started
+		[ $((SECONDS - start)) -lt 30 ] || fail "run waited for the background child"
+		for ((i = 0; i < 50; i++)); do
+			pgrep -f "^sleep $mark\$" >/dev/null || break
+			sleep 0.1
+		done
+		run pgrep -af "^sleep $mark\$"
+		assert_failure
+	done
+}
