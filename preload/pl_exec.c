@@ -126,25 +126,89 @@ static int pl_kind(struct pl_plan *x, int depth, const char **interp, const char
 	return k;
 }
 
-/* Which of "--argv0" and "--inhibit-cache" the loader at host takes (bit 0, bit 1). */
-static int pl_loader_opts(const char *host)
+/* Which of "--argv0" and "--inhibit-cache" the loader file fd of st takes (bit 0, bit 1). */
+static int pl_loader_scan(int fd, const struct stat *st)
 {
 	static const char a0[] = "--argv0", ic[] = "--inhibit-cache"; /* with their NUL */
-	struct stat st;
-	long m;
-	int fd, opts = 0;
+	void *m;
+	int opts = 0;
 
+	if (st->st_size <= 0 || st->st_size > PL_EXEC_MAX_LOADER)
+		return 0;
+	m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		return 0;
+	opts |= memmem(m, (size_t)st->st_size, a0, sizeof(a0)) ? 1 : 0;
+	opts |= memmem(m, (size_t)st->st_size, ic, sizeof(ic)) ? 2 : 0;
+	munmap(m, (size_t)st->st_size);
+	return opts;
+}
+
+/*
+ * The last loader scanned, by identity (a seqlock: gen is odd while written, 0 when empty).
+ * A vfork child writes it into its parent's memory, so a shell or make scans its loader once.
+ */
+static struct {
+	unsigned int gen;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	long mtime, mtime_ns;
+	int opts;
+} pl_ldc;
+
+static int pl_ldc_same(const struct stat *st)
+{
+	return pl_ldc.dev == st->st_dev && pl_ldc.ino == st->st_ino && pl_ldc.size == st->st_size &&
+	       pl_ldc.mtime == (long)st->st_mtim.tv_sec && pl_ldc.mtime_ns == st->st_mtim.tv_nsec;
+}
+
+/* The cached options for the file of st, or -1. */
+static int pl_ldc_get(const struct stat *st)
+{
+	unsigned int g = __atomic_load_n(&pl_ldc.gen, __ATOMIC_ACQUIRE);
+	int opts = pl_ldc_same(st) ? pl_ldc.opts : -1;
+
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (g == 0 || (g & 1) || __atomic_load_n(&pl_ldc.gen, __ATOMIC_RELAXED) != g)
+		return -1;
+	return opts;
+}
+
+static void pl_ldc_put(const struct stat *st, int opts)
+{
+	unsigned int g = __atomic_load_n(&pl_ldc.gen, __ATOMIC_RELAXED);
+
+	if ((g & 1) || !__atomic_compare_exchange_n(&pl_ldc.gen, &g, g + 1, 0, __ATOMIC_ACQUIRE,
+						    __ATOMIC_RELAXED))
+		return; /* another thread writes it */
+	pl_ldc.dev = st->st_dev;
+	pl_ldc.ino = st->st_ino;
+	pl_ldc.size = st->st_size;
+	pl_ldc.mtime = (long)st->st_mtim.tv_sec;
+	pl_ldc.mtime_ns = st->st_mtim.tv_nsec;
+	pl_ldc.opts = opts;
+	__atomic_store_n(&pl_ldc.gen, g + 2, __ATOMIC_RELEASE);
+}
+
+/* The options of the loader at host: one stat when it is the loader scanned last. */
+static int pl_loader_opts(const char *host)
+{
+	struct stat st;
+	int fd, opts;
+
+	if (pl_sys(SYS_newfstatat, AT_FDCWD, (long)host, (long)&st, 0, 0) == 0) {
+		opts = pl_ldc_get(&st);
+		if (opts >= 0)
+			return opts;
+	}
 	fd = (int)pl_sys(SYS_openat, AT_FDCWD, (long)host, O_RDONLY | O_CLOEXEC, 0, 0);
 	if (fd < 0)
 		return 0;
-	if (pl_sys(SYS_fstat, fd, (long)&st, 0, 0, 0) == 0 && st.st_size > 0 &&
-	    st.st_size <= PL_EXEC_MAX_LOADER) {
-		m = pl_sys(SYS_mmap, 0, st.st_size, PROT_READ, MAP_PRIVATE, fd);
-		if (m >= 0 || m < -4096) {
-			opts |= memmem((void *)m, (size_t)st.st_size, a0, sizeof(a0)) ? 1 : 0;
-			opts |= memmem((void *)m, (size_t)st.st_size, ic, sizeof(ic)) ? 2 : 0;
-			pl_sys(SYS_munmap, m, st.st_size, 0, 0, 0);
-		}
+	opts = 0;
+	if (pl_sys(SYS_fstat, fd, (long)&st, 0, 0, 0) == 0) {
+		opts = pl_loader_scan(fd, &st);
+		pl_ldc_put(&st, opts);
 	}
 	pl_sys(SYS_close, fd, 0, 0, 0, 0);
 	return opts;

@@ -119,6 +119,11 @@ int pl_at(int dirfd, const char *path, unsigned int flags, struct pl_buf *b, int
 	if (path[0] == '/') {
 		if (pl_identity(t, path))
 			return 0;
+		if (pl_fast_abs(t, path, flags, b->host)) {
+			*fd = AT_FDCWD;
+			*p = b->host;
+			return 0;
+		}
 		r = pm_canon(t, &pl_fs, "/", path, (flags & PL_FOLLOW) ? PM_FOLLOW : 0, b->guest,
 			     b->host);
 	} else {

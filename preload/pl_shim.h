@@ -82,6 +82,19 @@ const char *pl_path(const char *path, unsigned int flags, struct pl_buf *b);
 int pl_dir_guest(int dirfd, char guest[PATH_MAX]);
 /* Canonicalise path (relative to the guest cwd) into b->guest and b->host; 0 or -errno. */
 int pl_canon(const char *path, unsigned int flags, struct pl_buf *b);
+/*
+ * pl_fast.c: 1 with host filled when the absolute guest path is under the root entry and the
+ * kernel resolves its host path exactly as pm_canon would (no symlink met, no "." or ".."); else 0.
+ */
+int pl_fast_abs(const struct pm_table *t, const char *path, unsigned int flags,
+		char host[PATH_MAX]);
+/*
+ * The same, for calls that can use a descriptor: an O_PATH descriptor of the file (the caller
+ * closes it), -ENOENT when only its last component is missing, -EAGAIN when the fast path does
+ * not apply (use pl_at).
+ */
+int pl_fast_fd(const struct pm_table *t, const char *path, unsigned int flags,
+	       char host[PATH_MAX]);
 /* The fs ops pm_canon uses in the shim (raw calls; /proc magic links are not symlinks). */
 extern const struct pm_fs pl_fs;
 /* Set errno to -r and return -1 (r < 0), or return r. */

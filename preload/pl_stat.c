@@ -11,9 +11,37 @@
 
 #include "preload/pl_shim.h"
 
+/*
+ * Fast path of the stat family: an absolute path under the root entry reached without a
+ * symlink is looked at through its O_PATH descriptor (one walk instead of two). call is
+ * SYS_newfstatat or SYS_statx (mask, stx); -EAGAIN when it does not apply.
+ */
+static long pl_stat_fast(long call, const char *path, int flags, void *st, unsigned int mask)
+{
+	const struct pm_table *t = pl_table();
+	char host[PATH_MAX];
+	long fd, r;
+
+	if (!t || !path || path[0] != '/' || (flags & AT_EMPTY_PATH))
+		return -EAGAIN;
+	fd = pl_fast_fd(t, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, host);
+	if (fd < 0)
+		return fd;
+	if (call == SYS_statx)
+		r = pl_sys(SYS_statx, fd, (long)"", flags | AT_EMPTY_PATH, mask, (long)st);
+	else
+		r = pl_sys(SYS_newfstatat, fd, (long)"", (long)st, flags | AT_EMPTY_PATH, 0);
+	pl_sys(SYS_close, fd, 0, 0, 0, 0);
+	return r;
+}
+
 /* 64-bit ABIs: the kernel's struct stat (newfstatat) is the C library's. */
 static int pl_fstatat(int dirfd, const char *path, void *st, int flags)
 {
+	long r = pl_stat_fast(SYS_newfstatat, path, flags, st, 0);
+
+	if (r != -EAGAIN)
+		return (int)pl_ret(r);
 	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
 	return (int)pl_ret(pl_sys(SYS_newfstatat, fd, (long)p, (long)st, flags, 0));
 }
@@ -97,6 +125,10 @@ PL_EXPORT int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *
 #ifdef __GLIBC__
 PL_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
 {
+	long r = pl_stat_fast(SYS_statx, path, flags, stx, mask);
+
+	if (r != -EAGAIN)
+		return (int)pl_ret(r);
 	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
 	return (int)pl_ret(pl_sys(SYS_statx, fd, (long)p, flags, mask, (long)stx));
 }
