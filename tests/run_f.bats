@@ -20,6 +20,7 @@ setup_file() {
 	unset UDOCKER_DIR UDOCKERC_ENGINE
 	make_container "${DEBIAN_TAR:-}" deb:12 deb
 	make_container "${BUSYBOX_TAR:-}" bb:1 bb
+	make_container "${BULLSEYE_TAR:-}" bullseye:11 bullseye
 }
 
 teardown_file() {
@@ -286,4 +287,15 @@ WRITTEN
 guest
 5
 guest"
+}
+
+@test "run_f: bullseye (glibc 2.31, no --argv0): argv[0], /proc/self/exe, os.system" {
+	need_bullseye
+	run --separate-stderr guest bullseye /usr/bin/python3 -c '
+import os, sys
+print(sys.executable, os.readlink("/proc/self/exe"), flush=True)
+print(os.system("exec cat /etc/debian_version | cut -c1-3") >> 8)
+print(os.environ.get("UDOCKERC_ARGV0", "unset"), os.environ.get("UDOCKERC_EXE", "unset"))'
+	assert_success
+	assert_output $'/usr/bin/python3 /usr/bin/python3.9\n11.\n0\nunset unset'
 }
