@@ -33,6 +33,7 @@ struct pl_plan {
 	char ldpath[PL_LDPATH_MAX];
 	char preload[PATH_MAX + 16];
 	char argv0[64 + PATH_MAX];
+	char exe_var[sizeof(PL_ENV_EXE) + PATH_MAX]; /* UDOCKERC_EXE=<host program> */
 	const char **av; /* argv (capacity: argc + PL_EXEC_EXTRA + 1, NULL-terminated) */
 	size_t n;
 	const char *exe; /* what the kernel runs */
@@ -366,6 +367,8 @@ static void pl_env(struct pl_plan *x, char *const envp[], const char **ev)
 	}
 	if (x->exe == x->loader && x->argv0[0])
 		ev[n++] = x->argv0;
+	if (x->exe == x->loader && pl_self_var(x->exe_var, sizeof(x->exe_var), x->b.host) == 0)
+		ev[n++] = x->exe_var;
 	ev[n] = NULL;
 }
 
@@ -508,8 +511,8 @@ int pl_exec_search(const char *name, const char *path_env, char out[PATH_MAX])
 }
 
 /* posix_spawn: the plan of path, spawned by the C library's posix_spawn. */
-static int pl_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
-		    const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+int pl_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+	     const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
 	PL_REAL(&posix_spawn, posix_spawn);
 	size_t na = pl_count(argv), ne = pl_count(envp);

@@ -89,6 +89,7 @@ void pl_init(void)
 __attribute__((constructor)) static void pl_constructor(void)
 {
 	pl_init();
+	pl_self_init();
 	pl_fix_argv0();
 }
 

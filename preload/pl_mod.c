@@ -10,59 +10,61 @@
 
 #include "preload/pl_shim.h"
 
-/* A one-path *at system call: translate (following or not) and call. */
-#define PL_AT1(nr, dirfd, path, follow, a, b, c, unused)                                           \
+/* A one-path *at system call: translate (following or not), check a ro entry, and call. */
+#define PL_AT1(nr, dirfd, path, follow, a, b, c, ro)                                               \
 	PL_AT(dirfd, path, follow, fd, p);                                                         \
+	PL_RO(ro, follow, dirfd, path, fd, p);                                                     \
 	return (int)pl_ret(pl_sys(nr, fd, (long)p, a, b, c))
 
 PL_EXPORT int mkdir(const char *path, mode_t mode)
 {
-	PL_AT1(SYS_mkdirat, AT_FDCWD, path, 0, mode, 0, 0, 0);
+	PL_AT1(SYS_mkdirat, AT_FDCWD, path, 0, mode, 0, 0, PL_RO_NEW);
 }
 
 PL_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
 {
-	PL_AT1(SYS_mkdirat, dirfd, path, 0, mode, 0, 0, 0);
+	PL_AT1(SYS_mkdirat, dirfd, path, 0, mode, 0, 0, PL_RO_NEW);
 }
 
 PL_EXPORT int mknod(const char *path, mode_t mode, dev_t dev)
 {
-	PL_AT1(SYS_mknodat, AT_FDCWD, path, 0, mode, (long)dev, 0, 0);
+	PL_AT1(SYS_mknodat, AT_FDCWD, path, 0, mode, (long)dev, 0, PL_RO_NEW);
 }
 
 PL_EXPORT int mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
 {
-	PL_AT1(SYS_mknodat, dirfd, path, 0, mode, (long)dev, 0, 0);
+	PL_AT1(SYS_mknodat, dirfd, path, 0, mode, (long)dev, 0, PL_RO_NEW);
 }
 
 PL_EXPORT int mkfifo(const char *path, mode_t mode)
 {
-	PL_AT1(SYS_mknodat, AT_FDCWD, path, 0, mode | S_IFIFO, 0, 0, 0);
+	PL_AT1(SYS_mknodat, AT_FDCWD, path, 0, mode | S_IFIFO, 0, 0, PL_RO_NEW);
 }
 
 PL_EXPORT int mkfifoat(int dirfd, const char *path, mode_t mode)
 {
-	PL_AT1(SYS_mknodat, dirfd, path, 0, mode | S_IFIFO, 0, 0, 0);
+	PL_AT1(SYS_mknodat, dirfd, path, 0, mode | S_IFIFO, 0, 0, PL_RO_NEW);
 }
 
 PL_EXPORT int rmdir(const char *path)
 {
-	PL_AT1(SYS_unlinkat, AT_FDCWD, path, 0, AT_REMOVEDIR, 0, 0, 0);
+	PL_AT1(SYS_unlinkat, AT_FDCWD, path, 0, AT_REMOVEDIR, 0, 0, PL_RO_DEL);
 }
 
 PL_EXPORT int unlink(const char *path)
 {
-	PL_AT1(SYS_unlinkat, AT_FDCWD, path, 0, 0, 0, 0, 0);
+	PL_AT1(SYS_unlinkat, AT_FDCWD, path, 0, 0, 0, 0, PL_RO_DEL);
 }
 
 PL_EXPORT int unlinkat(int dirfd, const char *path, int flags)
 {
-	PL_AT1(SYS_unlinkat, dirfd, path, 0, flags, 0, 0, 0);
+	PL_AT1(SYS_unlinkat, dirfd, path, 0, flags, 0, 0, PL_RO_DEL);
 }
 
 PL_EXPORT int remove(const char *path)
 {
 	PL_AT(AT_FDCWD, path, 0, fd, p);
+	PL_RO(PL_RO_DEL, 0, AT_FDCWD, path, fd, p);
 	long r = pl_sys(SYS_unlinkat, fd, (long)p, 0, 0, 0);
 
 	if (r == -EISDIR)
@@ -76,6 +78,10 @@ static int pl_two(long nr, int ofd, const char *old, int nfd, const char *new, u
 {
 	PL_AT(ofd, old, oflw, fd1, p1);
 	PL_AT(nfd, new, 0, fd2, p2);
+	int e = pl_ro_two(nr == SYS_linkat, ofd, old, &b_p1, p1, nfd, new, &b_p2, fd2, p2);
+
+	if (e)
+		return (int)pl_ret(e);
 	return (int)pl_ret(pl_sys(nr, fd1, (long)p1, fd2, (long)p2, flags));
 }
 
@@ -110,24 +116,29 @@ PL_EXPORT int linkat(int ofd, const char *old, int nfd, const char *new, int fla
 PL_EXPORT int symlink(const char *target, const char *path)
 {
 	PL_AT(AT_FDCWD, path, 0, fd, p);
+	PL_RO(PL_RO_NEW, 0, AT_FDCWD, path, fd, p);
 	return (int)pl_ret(pl_sys(SYS_symlinkat, (long)target, fd, (long)p, 0, 0));
 }
 
 PL_EXPORT int symlinkat(const char *target, int dirfd, const char *path)
 {
 	PL_AT(dirfd, path, 0, fd, p);
+	PL_RO(PL_RO_NEW, 0, dirfd, path, fd, p);
 	return (int)pl_ret(pl_sys(SYS_symlinkat, (long)target, fd, (long)p, 0, 0));
 }
 
 PL_EXPORT int chmod(const char *path, mode_t mode)
 {
-	PL_AT1(SYS_fchmodat, AT_FDCWD, path, PL_FOLLOW, mode, 0, 0, 0);
+	PL_AT1(SYS_fchmodat, AT_FDCWD, path, PL_FOLLOW, mode, 0, 0, PL_RO_ATTR);
 }
 
 PL_EXPORT int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 {
 	PL_REAL(int (*)(int, const char *, mode_t, int), fchmodat);
+	if (path && !path[0] && (flags & AT_EMPTY_PATH) && pl_ro_fd(dirfd))
+		return (int)pl_ret(-EROFS);
 	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
+	PL_RO(PL_RO_ATTR, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, dirfd, path, fd, p);
 	return real_fchmodat(fd, p, mode, flags); /* AT_SYMLINK_NOFOLLOW needs the library */
 }
 
@@ -138,26 +149,30 @@ PL_EXPORT int lchmod(const char *path, mode_t mode)
 
 PL_EXPORT int chown(const char *path, uid_t uid, gid_t gid)
 {
-	PL_AT1(SYS_fchownat, AT_FDCWD, path, PL_FOLLOW, uid, gid, 0, 0);
+	PL_AT1(SYS_fchownat, AT_FDCWD, path, PL_FOLLOW, uid, gid, 0, PL_RO_ATTR);
 }
 
 PL_EXPORT int lchown(const char *path, uid_t uid, gid_t gid)
 {
-	PL_AT1(SYS_fchownat, AT_FDCWD, path, 0, uid, gid, AT_SYMLINK_NOFOLLOW, 0);
+	PL_AT1(SYS_fchownat, AT_FDCWD, path, 0, uid, gid, AT_SYMLINK_NOFOLLOW, PL_RO_ATTR);
 }
 
 PL_EXPORT int fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
 {
+	if (path && !path[0] && (flags & AT_EMPTY_PATH) && pl_ro_fd(dirfd))
+		return (int)pl_ret(-EROFS);
 	PL_AT1(SYS_fchownat, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, uid, gid,
-	       flags, 0);
+	       flags, PL_RO_ATTR);
 }
 
 PL_EXPORT int utimensat(int dirfd, const char *path, const struct timespec ts[2], int flags)
 {
+	if (!path && pl_ro_fd(dirfd))
+		return (int)pl_ret(-EROFS);
 	if (!path) /* futimens */
 		return (int)pl_ret(pl_sys(SYS_utimensat, dirfd, 0, (long)ts, flags, 0));
 	PL_AT1(SYS_utimensat, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, (long)ts,
-	       flags, 0, 0);
+	       flags, 0, PL_RO_ATTR);
 }
 
 /* The timeval calls: as utimensat with microseconds made nanoseconds (NULL: now). */
@@ -204,6 +219,7 @@ PL_EXPORT int utime(const char *path, const struct utimbuf *u)
 PL_EXPORT int truncate(const char *path, off_t len)
 {
 	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
+	PL_RO(PL_RO_TRUNC, PL_FOLLOW, AT_FDCWD, path, fd, p);
 	return (int)pl_ret(pl_sys(SYS_truncate, (long)PL_ABS(fd, p), len, 0, 0, 0));
 }
 
@@ -211,6 +227,29 @@ PL_EXPORT int truncate(const char *path, off_t len)
 PL_EXPORT int truncate64(const char *path, off64_t len)
 {
 	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
+	PL_RO(PL_RO_TRUNC, PL_FOLLOW, AT_FDCWD, path, fd, p);
 	return (int)pl_ret(pl_sys(SYS_truncate, (long)PL_ABS(fd, p), len, 0, 0, 0));
 }
 #endif
+
+/* The fd calls that change a file: a file of a read-only entry refuses (EROFS). */
+PL_EXPORT int fchmod(int fd, mode_t mode)
+{
+	int e = pl_ro_fd(fd);
+
+	return (int)pl_ret(e ? e : pl_sys(SYS_fchmod, fd, mode, 0, 0, 0));
+}
+
+PL_EXPORT int fchown(int fd, uid_t uid, gid_t gid)
+{
+	int e = pl_ro_fd(fd);
+
+	return (int)pl_ret(e ? e : pl_sys(SYS_fchown, fd, uid, gid, 0, 0));
+}
+
+PL_EXPORT int futimens(int fd, const struct timespec ts[2])
+{
+	int e = pl_ro_fd(fd);
+
+	return (int)pl_ret(e ? e : pl_sys(SYS_utimensat, fd, 0, (long)ts, 0, 0));
+}

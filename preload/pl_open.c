@@ -23,6 +23,7 @@ static unsigned int pl_open_follow(int flags)
 static int pl_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
 	PL_AT(dirfd, path, pl_open_follow(flags), fd, p);
+	PL_RO(PL_RO_OPEN, flags, dirfd, path, fd, p);
 	return (int)pl_ret(pl_sys(SYS_openat, fd, (long)p, flags, mode, 0));
 }
 
@@ -101,6 +102,7 @@ PL_EXPORT FILE *fopen64(const char *path, const char *mode)
 {
 	PL_REAL(FILE * (*)(const char *, const char *), fopen64);
 	PL_AT_PTR(AT_FDCWD, path, strchr(mode, 'x') ? 0 : PL_FOLLOW, fd, p);
+	PL_RO_PTR(PL_RO_OPEN, pl_ro_fmode(mode), AT_FDCWD, path, fd, p);
 	return real_fopen64(PL_ABS(fd, p), mode);
 }
 
@@ -110,6 +112,7 @@ PL_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *f)
 	if (!path)
 		return real_freopen64(path, mode, f);
 	PL_AT_PTR(AT_FDCWD, path, PL_FOLLOW, fd, p);
+	PL_RO_PTR(PL_RO_OPEN, pl_ro_fmode(mode), AT_FDCWD, path, fd, p);
 	return real_freopen64(PL_ABS(fd, p), mode, f);
 }
 #endif
@@ -118,6 +121,7 @@ PL_EXPORT FILE *fopen(const char *path, const char *mode)
 {
 	PL_REAL(FILE * (*)(const char *, const char *), fopen);
 	PL_AT_PTR(AT_FDCWD, path, strchr(mode, 'x') ? 0 : PL_FOLLOW, fd, p);
+	PL_RO_PTR(PL_RO_OPEN, pl_ro_fmode(mode), AT_FDCWD, path, fd, p);
 	return real_fopen(PL_ABS(fd, p), mode);
 }
 
@@ -127,6 +131,7 @@ PL_EXPORT FILE *freopen(const char *path, const char *mode, FILE *f)
 	if (!path) /* a mode change of the same file */
 		return real_freopen(path, mode, f);
 	PL_AT_PTR(AT_FDCWD, path, PL_FOLLOW, fd, p);
+	PL_RO_PTR(PL_RO_OPEN, pl_ro_fmode(mode), AT_FDCWD, path, fd, p);
 	return real_freopen(PL_ABS(fd, p), mode, f);
 }
 
@@ -180,6 +185,8 @@ static int pl_template(char *tmpl, struct pl_buf *b, const char **p)
 {
 	int fd, r = pl_at(AT_FDCWD, tmpl, 0, b, &fd, p);
 
+	if (r == 0)
+		r = pl_ro(PL_RO_NEW, 0, AT_FDCWD, tmpl, b, fd, *p);
 	if (r)
 		return r;
 	if (*p != b->host) {

@@ -68,6 +68,8 @@ int pl_canon(const char *path, unsigned int flags, struct pl_buf *b)
 
 	if (path[0] != '/')
 		r = pl_dir_guest(AT_FDCWD, b->cwd);
+	else if ((flags & PL_FOLLOW) && pl_self_exe(path))
+		path = pl_self_exe(path);
 	if (r)
 		return r;
 	return pm_canon(pl.t, &pl_fs, path[0] == '/' ? "/" : b->cwd, path,
@@ -117,6 +119,8 @@ int pl_at(int dirfd, const char *path, unsigned int flags, struct pl_buf *b, int
 	if (!t || !path || !path[0])
 		return 0; /* nothing to map, or the kernel's EFAULT/ENOENT/AT_EMPTY_PATH */
 	if (path[0] == '/') {
+		if ((flags & PL_FOLLOW) && pl_self_exe(path)) /* the program, not its loader */
+			path = pl_self_exe(path);
 		if (pl_identity(t, path))
 			return 0;
 		if (pl_fast_abs(t, path, flags, b->host)) {

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <spawn.h>
 #include <stddef.h>
 
 #include "common/pm.h"
@@ -23,6 +24,7 @@
 #define PL_ENV_LDPATH "UDOCKERC_LDPATH"	   /* host library dirs for glibc loaders */
 #define PL_ENV_LDMUSL "UDOCKERC_LDPATH_MUSL" /* ... for musl loaders */
 #define PL_ENV_ARGV0 "UDOCKERC_ARGV0"	   /* "N ARGV0": argv[0] for a loader without --argv0 */
+#define PL_ENV_EXE "UDOCKERC_EXE"	   /* host path of the program its loader runs */
 #define PL_SHIM_GLIBC "libudockerc-preload.so"
 #define PL_SHIM_MUSL "libudockerc-preload-musl.so"
 
@@ -54,6 +56,15 @@ static inline const struct pm_table *pl_table(void)
 
 /* The value of "NAME=value" saved in buf, or NULL when unset. */
 const char *pl_setting(const char *buf);
+
+/* ---- pl_self.c: /proc/self/exe ---- */
+
+/* Take UDOCKERC_EXE (the program its loader runs) out of environ (constructor, after pl_init). */
+void pl_self_init(void);
+/* "UDOCKERC_EXE=<host>" into buf (size bytes); 0, or -E2BIG. For the exec planner. */
+int pl_self_var(char *buf, size_t size, const char *host);
+/* The guest path of the program when path (absolute) is its own /proc exe link, else NULL. */
+const char *pl_self_exe(const char *path);
 
 /* ---- pl_path.c: translation ---- */
 
@@ -137,6 +148,35 @@ long pl_sys(long nr, long a, long b, long c, long d, long e);
 /* A path that must be passed to a call without dirfd: absolute host, or relative to cwd. */
 #define PL_ABS(fdv, pv) ((void)(fdv), (pv))
 
+/* ---- pl_ro.c: read-only entries (`:ro` volumes) ---- */
+
+/* What a call does to the path it was given. */
+enum pl_ro_kind {
+	PL_RO_NONE,  /* reads only */
+	PL_RO_OPEN,  /* open: the flags decide */
+	PL_RO_NEW,   /* makes a name in its parent (EEXIST comes before EROFS) */
+	PL_RO_DEL,   /* removes a name of its parent (EROFS even when missing) */
+	PL_RO_ATTR,  /* changes the file itself (a missing one is ENOENT first); flags: follow */
+	PL_RO_TRUNC, /* truncate: as ATTR, but a directory is EISDIR first */
+};
+/*
+ * After pl_at(dirfd, path) gave (fd, p) in b: -EROFS (or -EBUSY) when the call would write
+ * into a read-only entry, else 0. flags: the open flags (OPEN) or PL_FOLLOW (ATTR, TRUNC).
+ */
+int pl_ro(enum pl_ro_kind k, int flags, int dirfd, const char *path, const struct pl_buf *b,
+	  int fd, const char *p);
+/* The same for rename (is_link 0) and link: -EXDEV across a read-only entry. */
+int pl_ro_two(int is_link, int ofd, const char *old, const struct pl_buf *b1, const char *p1,
+	      int nfd, const char *new, const struct pl_buf *b2, int fd2,
+	      const char *p2);
+/* -EROFS when the file open as fd lies in a read-only entry. */
+int pl_ro_fd(int fd);
+/* The open flags of an fopen mode string. */
+int pl_ro_fmode(const char *mode);
+/* After PL_AT(dirfd, path, ..., fd, p): return -1 with EROFS when kind k would write. */
+#define PL_RO(k, flags, dirfd, path, fd, p)                                                        	do {                                                                                       		int e_ = pl_ro(k, flags, dirfd, path, &b_##p, fd, p);                              		if (e_)                                                                            			return pl_ret(e_);                                                         	} while (0)
+#define PL_RO_PTR(k, flags, dirfd, path, fd, p)                                                    	do {                                                                                       		int e_ = pl_ro(k, flags, dirfd, path, &b_##p, fd, p);                              		if (e_) {                                                                          			errno = -e_;                                                               			return NULL;                                                               		}                                                                                  	} while (0)
+
 /* ---- pl_exec.c: running guest programs through their loader ---- */
 
 /* The plan of one exec: what the kernel is asked to run. */
@@ -149,6 +189,9 @@ enum pl_exec_kind {
 int pl_execve(const char *path, char *const argv[], char *const envp[]);
 /* Search PATH as execvp does and run name; returns only on error (-1, errno). */
 int pl_execvpe(const char *name, char *const argv[], char *const envp[]);
+/* posix_spawn of path (guest) through its plan; 0 or an errno value, as posix_spawn. */
+int pl_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+	     const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
 /* The guest path of name found in PATH (or name with a '/'), into out[PATH_MAX]; 0/-errno. */
 int pl_exec_search(const char *name, const char *path_env, char out[PATH_MAX]);
 

@@ -31,6 +31,8 @@ static int pl_sun(const struct sockaddr *a, socklen_t len, unsigned int follow,
 	memcpy(path, u->sun_path, n);
 	path[n] = '\0';
 	r = pl_at(AT_FDCWD, path, follow, &b, &fd, &p);
+	if (r == 0 && !follow) /* bind makes the name */
+		r = pl_ro(PL_RO_NEW, 0, AT_FDCWD, path, &b, fd, p);
 	if (r || p == path)
 		return r;
 	n = strlen(p);

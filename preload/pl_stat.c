@@ -175,6 +175,11 @@ static ssize_t pl_readlinkat(int dirfd, const char *path, char *buf, size_t size
 	long r;
 	PL_AT(dirfd, path, 0, fd, p);
 
+	if (p[0] == '/' && pl_self_exe(p)) { /* the program (the kernel says: its loader) */
+		n = strlen(pl_self_exe(p));
+		memcpy(buf, pl_self_exe(p), n < size ? n : size);
+		return (ssize_t)(n < size ? n : size);
+	}
 	if (p[0] != '/' || strncmp(p, "/proc/", 6) != 0 || !pl.t)
 		return pl_ret(pl_sys(SYS_readlinkat, fd, (long)p, (long)buf, (long)size, 0));
 	r = pl_sys(SYS_readlinkat, fd, (long)p, (long)host, sizeof(host) - 1, 0);
@@ -229,46 +234,61 @@ PL_EXPORT int statvfs64(const char *path, struct statvfs64 *buf)
 #endif
 
 /* Extended attributes: the l* calls do not follow a final symlink. */
-#define PL_XATTR(name, follow, ...)                                                                \
+#define PL_XATTR(name, follow, ro, ...)                                                            \
 	PL_AT(AT_FDCWD, path, follow, fd, p);                                                      \
+	PL_RO(ro, follow, AT_FDCWD, path, fd, p);                                                  \
 	return pl_ret(pl_sys(SYS_##name, (long)PL_ABS(fd, p), __VA_ARGS__))
 
 PL_EXPORT ssize_t getxattr(const char *path, const char *name, void *v, size_t size)
 {
-	PL_XATTR(getxattr, PL_FOLLOW, (long)name, (long)v, (long)size, 0);
+	PL_XATTR(getxattr, PL_FOLLOW, PL_RO_NONE, (long)name, (long)v, (long)size, 0);
 }
 
 PL_EXPORT ssize_t lgetxattr(const char *path, const char *name, void *v, size_t size)
 {
-	PL_XATTR(lgetxattr, 0, (long)name, (long)v, (long)size, 0);
+	PL_XATTR(lgetxattr, 0, PL_RO_NONE, (long)name, (long)v, (long)size, 0);
 }
 
 PL_EXPORT int setxattr(const char *path, const char *name, const void *v, size_t size, int fl)
 {
-	PL_XATTR(setxattr, PL_FOLLOW, (long)name, (long)v, (long)size, fl);
+	PL_XATTR(setxattr, PL_FOLLOW, PL_RO_ATTR, (long)name, (long)v, (long)size, fl);
 }
 
 PL_EXPORT int lsetxattr(const char *path, const char *name, const void *v, size_t size, int fl)
 {
-	PL_XATTR(lsetxattr, 0, (long)name, (long)v, (long)size, fl);
+	PL_XATTR(lsetxattr, 0, PL_RO_ATTR, (long)name, (long)v, (long)size, fl);
 }
 
 PL_EXPORT ssize_t listxattr(const char *path, char *list, size_t size)
 {
-	PL_XATTR(listxattr, PL_FOLLOW, (long)list, (long)size, 0, 0);
+	PL_XATTR(listxattr, PL_FOLLOW, PL_RO_NONE, (long)list, (long)size, 0, 0);
 }
 
 PL_EXPORT ssize_t llistxattr(const char *path, char *list, size_t size)
 {
-	PL_XATTR(llistxattr, 0, (long)list, (long)size, 0, 0);
+	PL_XATTR(llistxattr, 0, PL_RO_NONE, (long)list, (long)size, 0, 0);
 }
 
 PL_EXPORT int removexattr(const char *path, const char *name)
 {
-	PL_XATTR(removexattr, PL_FOLLOW, (long)name, 0, 0, 0);
+	PL_XATTR(removexattr, PL_FOLLOW, PL_RO_ATTR, (long)name, 0, 0, 0);
 }
 
 PL_EXPORT int lremovexattr(const char *path, const char *name)
 {
-	PL_XATTR(lremovexattr, 0, (long)name, 0, 0, 0);
+	PL_XATTR(lremovexattr, 0, PL_RO_ATTR, (long)name, 0, 0, 0);
+}
+
+PL_EXPORT int fsetxattr(int fd, const char *name, const void *v, size_t size, int fl)
+{
+	int e = pl_ro_fd(fd);
+
+	return (int)pl_ret(e ? e : pl_sys(SYS_fsetxattr, fd, (long)name, (long)v, (long)size, fl));
+}
+
+PL_EXPORT int fremovexattr(int fd, const char *name)
+{
+	int e = pl_ro_fd(fd);
+
+	return (int)pl_ret(e ? e : pl_sys(SYS_fremovexattr, fd, (long)name, 0, 0, 0));
 }

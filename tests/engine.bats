@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# engine.bats - the engine suite: real programs of real images (Debian bookworm and trixie,
-# busybox, a dynamic musl program) under one execution mode, ENGINE_MODE (default P1;
+# engine.bats - the engine suite: real programs of real images (Debian bookworm, trixie and
+# bullseye, busybox, a dynamic musl program) under one execution mode, ENGINE_MODE (default P1;
 # tests/run-all.sh runs the file once per mode of ENGINE_MODES). Every run goes through the
 # nons sandbox (tests/tools/nons.c), where no namespace can be made: the engine must not need
 # one. Test names carry the mode, so the TAP output of the runs tells them apart.
@@ -30,6 +30,7 @@ setup_file() {
 	unset UDOCKER_DIR UDOCKERC_ENGINE
 	make_container "${DEBIAN_TAR:-}" deb:12 deb
 	make_container "${TRIXIE_TAR:-}" trixie:13 trixie
+	make_container "${BULLSEYE_TAR:-}" bullseye:11 bullseye
 	make_container "${BUSYBOX_TAR:-}" bb:1 bb
 	make_container "${MUSL_TAR:-}" musl:1 musl
 }
@@ -239,6 +240,37 @@ print(subprocess.run(["/usr/bin/cat", "/etc/debian_version"], capture_output=Tru
                      text=True).stdout.strip()[:3])'
 	assert_success
 	assert_output $'2.41 True\nTrue\nTrue False\n13.'
+}
+
+@test "engine $ENGINE_MODE: bullseye's ls runs with its older glibc" {
+	need_bullseye
+	local root
+	root=$(container_root bullseye)
+	run --separate-stderr guest -e LC_ALL=C bullseye /bin/sh -c \
+		'cat /etc/debian_version; ls /usr/lib/x86_64-linux-gnu/libc-2.31.so; ls -l /usr/bin | wc -l'
+	assert_success
+	assert_output --regexp '^11\.'
+	assert_line --index 1 /usr/lib/x86_64-linux-gnu/libc-2.31.so
+	assert_equal "${lines[2]}" "$(($(ls -A "$root/usr/bin" | wc -l) + 1))"
+}
+
+@test "engine $ENGINE_MODE: bullseye's python3 runs, with a subprocess and a shell" {
+	need_bullseye
+	run --separate-stderr guest bullseye /usr/bin/python3 -c '
+import os, platform, subprocess, sys
+print(platform.libc_ver()[1], sys.argv[0], sys.executable in ("/usr/bin/python3",
+                                                              "/usr/bin/python3.9"))
+print(subprocess.run(["cat", "/etc/debian_version"], capture_output=True,
+                     text=True).stdout.strip()[:3])
+print(subprocess.run("cut -c1-3 /etc/debian_version | tr 1 X", shell=True,
+                     capture_output=True, text=True).stdout.strip())
+print(subprocess.run(["python3", "-c", "import sys; print(sys.argv)", "x"],
+                     capture_output=True, text=True).stdout.strip())'
+	assert_success
+	assert_output "2.31 -c True
+11.
+XX.
+['-c', 'x']"
 }
 
 @test "engine $ENGINE_MODE: a dynamic musl program runs with the image's musl loader" {

@@ -165,6 +165,7 @@ run_e2e() {
 	export BUSYBOX_TAR
 	fixture DEBIAN_TAR "$here/fixtures/debootstrap.sh" bookworm
 	fixture TRIXIE_TAR "$here/fixtures/debootstrap.sh" trixie
+	fixture BULLSEYE_TAR "$here/fixtures/debootstrap.sh" bullseye
 	fixture MUSL_TAR "$here/fixtures/musl.sh"
 
 	local me
@@ -193,6 +194,7 @@ run_e2e() {
 		ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" LSAN_OPTIONS="$LSAN_OPTIONS" \
 		BUSYBOX_TAR="$BUSYBOX_TAR" DEBIAN_TAR="$DEBIAN_TAR" DEBIAN_TAR_ERROR="$DEBIAN_TAR_ERROR" \
 		TRIXIE_TAR="$TRIXIE_TAR" TRIXIE_TAR_ERROR="$TRIXIE_TAR_ERROR" \
+		BULLSEYE_TAR="$BULLSEYE_TAR" BULLSEYE_TAR_ERROR="$BULLSEYE_TAR_ERROR" \
 		MUSL_TAR="$MUSL_TAR" MUSL_TAR_ERROR="$MUSL_TAR_ERROR" \
 		UDOCKERC_BUILD="$BUILD")
 }

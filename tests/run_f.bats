@@ -20,6 +20,7 @@ setup_file() {
 	unset UDOCKER_DIR UDOCKERC_ENGINE
 	make_container "${DEBIAN_TAR:-}" deb:12 deb
 	make_container "${BUSYBOX_TAR:-}" bb:1 bb
+	make_container "${BULLSEYE_TAR:-}" bullseye:11 bullseye
 }
 
 teardown_file() {
@@ -184,4 +185,117 @@ $(echo "GUEST-ONLY-$BATS_TEST_NUMBER" | wc -c)
 		F1) assert_output --regexp '/libudockerc-preload\.so$' ;;
 		esac
 	done
+}
+
+@test "run_f: /proc/self/exe is the guest program, not its loader (python, a C program)" {
+	need_debian
+	run --separate-stderr guest deb /usr/bin/python3 -c '
+import os, subprocess, sys
+print(sys.executable)
+print(os.readlink("/proc/self/exe"))
+print(os.readlink("/proc/%d/exe" % os.getpid()))
+print(os.readlink("/proc/thread-self/exe"))
+print(os.path.realpath("/proc/self/exe"))
+print(open("/proc/self/exe", "rb").read(4))
+print(subprocess.run(["/proc/self/exe", "-c", "print(6 * 7)"], capture_output=True,
+                     text=True).stdout.strip())
+print(os.environ.get("UDOCKERC_EXE", "unset"))'
+	assert_success
+	assert_output "/usr/bin/python3
+/usr/bin/python3.11
+/usr/bin/python3.11
+/usr/bin/python3.11
+/usr/bin/python3.11
+b'\x7fELF'
+42
+unset"
+	mkdir src
+	cat >src/exe.c <<'C'
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int main(void)
+{
+	char a[PATH_MAX], b[PATH_MAX], *r = realpath("/proc/self/exe", NULL);
+	ssize_t n = readlink("/proc/self/exe", a, sizeof(a) - 1);
+	ssize_t m = readlinkat(AT_FDCWD, "/proc/self/exe", b, sizeof(b) - 1);
+
+	if (n < 0 || m < 0 || !r)
+		return 1;
+	a[n] = b[m] = '\0';
+	printf("%s\n%s\n%s\n", a, b, r);
+	return 0;
+}
+C
+	run --separate-stderr guest -v "$PWD/src:/src" -w /src deb /bin/sh -c \
+		'gcc -o exe exe.c && ./exe && cp exe /usr/local/bin/x && x'
+	assert_success
+	assert_output $'/src/exe\n/src/exe\n/src/exe\n/usr/local/bin/x\n/usr/local/bin/x\n/usr/local/bin/x'
+}
+
+@test "run_f: system() and popen() run the guest's /bin/sh (C, python os.system, os.popen)" {
+	need_debian
+	marker
+	local root
+	root=$(container_root deb)
+	mkdir src
+	# the shell's own mappings: files of the container root when it is the guest's shell
+	printf '%s\n' "awk '{print \$6}' /proc/\$\$/maps | grep -c '^$root/' | sed 's/^[1-9].*/guest/'" \
+		>src/which.sh
+	cat >src/sys.c <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+int main(int argc, char **argv)
+{
+	char line[256], cmd[256];
+	FILE *r, *w;
+	int st;
+
+	if (argc < 3)
+		return 2;
+	st = system("cat /etc/os-release | grep ^ID=; . /src/which.sh; exit 3");
+	printf("system: %d\n", WEXITSTATUS(st));
+	snprintf(cmd, sizeof(cmd), ". /src/which.sh; cat %s", argv[2]);
+	r = popen(cmd, "r");
+	while (r && fgets(line, sizeof(line), r))
+		printf("popen r: %s", line);
+	printf("pclose r: %d\n", r ? pclose(r) : -1);
+	w = popen("tr a-z A-Z >/src/w.out", "w");
+	fputs(argv[1], w);
+	printf("pclose w: %d\n", pclose(w));
+	printf("system(NULL): %d\n", system(NULL));
+	return 0;
+}
+C
+	run --separate-stderr guest -v "$PWD/src:/src" -w /src deb /bin/sh -c \
+		"gcc -o sys sys.c && ./sys written /opt/marker-$BATS_TEST_NUMBER && cat w.out && echo &&
+		 python3 -c 'import os; print(os.system(\". /src/which.sh; exit 5\") >> 8)
+print(os.popen(\". /src/which.sh\").read().strip())'"
+	assert_success
+	assert_output "ID=debian
+guest
+system: 3
+popen r: guest
+popen r: GUEST-ONLY-$BATS_TEST_NUMBER
+pclose r: 0
+pclose w: 0
+system(NULL): 1
+WRITTEN
+guest
+5
+guest"
+}
+
+@test "run_f: bullseye (glibc 2.31, no --argv0): argv[0], /proc/self/exe, os.system" {
+	need_bullseye
+	run --separate-stderr guest bullseye /usr/bin/python3 -c '
+import os, sys
+print(sys.executable, os.readlink("/proc/self/exe"), flush=True)
+print(os.system("exec cat /etc/debian_version | cut -c1-3") >> 8)
+print(os.environ.get("UDOCKERC_ARGV0", "unset"), os.environ.get("UDOCKERC_EXE", "unset"))'
+	assert_success
+	assert_output $'/usr/bin/python3 /usr/bin/python3.9\n11.\n0\nunset unset'
 }

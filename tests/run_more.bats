@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # run_more.bats - the P engine's read-only volumes, CLONE_FS threads, foreign ABIs, fexecve and
-# capabilities under fake root (P1 and P2 each).
+# capabilities under fake root (P1 and P2 each; the read-only volumes under F1 too).
 
 load helpers/common
 
@@ -116,6 +116,11 @@ OUT
 @test "more: writes into a :ro volume fail with EROFS, the host side unchanged (P2)" {
 	deb_container
 	ro_cases P2
+}
+
+@test "more: writes into a :ro volume fail with EROFS, the host side unchanged (F1)" {
+	deb_container
+	ro_cases F1
 }
 
 # thread_cases MODE: a thread's chdir and chroot reach the main thread's relative and absolute

@@ -1,7 +1,7 @@
 # setup_suite.bash - runs once per bats invocation: locate (or build, cached) the fixtures.
 # run-all.sh builds them beforehand and exports the paths; a direct `bats tests/x.bats`
 # builds them here. A fixture that cannot be built (non-root, no cache) does not stop the
-# other suites: the tests that need it (need_debian, need_trixie, need_musl) fail with the
+# other suites: the tests that need it (need_debian, need_trixie, need_bullseye, need_musl) fail with the
 # reason, kept in <VAR>_ERROR.
 # shellcheck shell=bash
 
@@ -31,5 +31,6 @@ setup_suite() {
 	fi
 	locate_fixture DEBIAN_TAR "$dir/fixtures/debootstrap.sh" bookworm
 	locate_fixture TRIXIE_TAR "$dir/fixtures/debootstrap.sh" trixie
+	locate_fixture BULLSEYE_TAR "$dir/fixtures/debootstrap.sh" bullseye
 	locate_fixture MUSL_TAR "$dir/fixtures/musl.sh"
 }

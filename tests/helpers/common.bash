@@ -68,6 +68,12 @@ need_trixie() {
 	[ -n "${TRIXIE_TAR:-}" ] && [ -r "$TRIXIE_TAR" ] ||
 		fail "trixie fixture missing: ${TRIXIE_TAR_ERROR:-TRIXIE_TAR is not set}"
 }
+# need_bullseye: the Debian bullseye minbase (+python3) tarball, an older glibc (2.31: its
+# loader has no --argv0).
+need_bullseye() {
+	[ -n "${BULLSEYE_TAR:-}" ] && [ -r "$BULLSEYE_TAR" ] ||
+		fail "bullseye fixture missing: ${BULLSEYE_TAR_ERROR:-BULLSEYE_TAR is not set}"
+}
 # need_musl: the image of one dynamic musl program and musl's loader (tests/fixtures/musl.sh).
 need_musl() {
 	[ -n "${MUSL_TAR:-}" ] && [ -r "$MUSL_TAR" ] ||
