@@ -67,8 +67,8 @@ unsigned int pt_tracee_count(const struct pt_tracees *ts)
 
 void pt_tracee_kill_all(struct pt_tracees *ts)
 {
-	struct pt_tracee *t, *tmp;
+	struct pt_tracee *t;
 
-	HASH_ITER(hh, ts->by_pid, t, tmp)
+	for (t = ts->by_pid; t; t = (struct pt_tracee *)t->hh.next) /* uthash's insertion order */
 		kill(t->pid, SIGKILL);
 }
