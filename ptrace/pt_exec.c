@@ -237,15 +237,32 @@ static int pt_exec_shebang(struct pt_loop *l, const struct pt_exec_req *q, const
 	return r ? r : pt_exec_resolve(l, q, *name, x);
 }
 
-/* ELF with PT_INTERP: the guest loader runs the program, [argv0, --argv0 argv0?, guest, ...]. */
-static int pt_exec_loader(struct pt_loop *l, const struct pt_exec_req *q, struct pt_exec_state *x)
+/*
+ * The name a loader without --argv0 gets for the program: it becomes the program's argv[0], so
+ * the name it was exec'd by where the loader opens the same file with it (one with a '/', from
+ * the cwd), for multi-call programs (busybox as /bin/ls) and for what argv[0] tells a program
+ * about itself; else the canonical guest path.
+ */
+static const char *pt_exec_given(const struct pt_exec_req *q, const char *name,
+				 const struct pt_exec_state *x)
+{
+	if (!strchr(name, '/'))
+		return x->guest; /* a bare name would be searched for as a library */
+	if (name[0] != '/' && strcmp(q->dir, q->cwd) != 0)
+		return x->guest; /* relative to a dirfd (execveat), not to the cwd */
+	return name;
+}
+
+/* ELF with PT_INTERP: the guest loader runs the program, [argv0, --argv0 argv0?, prog, ...]. */
+static int pt_exec_loader(struct pt_loop *l, const struct pt_exec_req *q, const char *name,
+			  struct pt_exec_state *x)
 {
 	struct pt_arg ins[4] = {{0}};
 	size_t k = 0;
-	char *prog = talloc_strdup(x, x->guest);
+	char *prog = talloc_strdup(x, x->guest), *given = talloc_strdup(x, pt_exec_given(q, name, x));
 	int r;
 
-	if (!prog)
+	if (!prog || !given)
 		return -ENOMEM;
 	r = pt_exec_resolve(l, q, x->interp, x);
 	if (r)
@@ -254,6 +271,8 @@ static int pt_exec_loader(struct pt_loop *l, const struct pt_exec_req *q, struct
 	if (pt_exec_has_argv0(x->host)) {
 		ins[k++].str = "--argv0";
 		ins[k++] = x->av[0];
+	} else {
+		prog = given;
 	}
 	ins[k++].str = prog;
 	return pt_argv_head(x, ins, k);
@@ -279,7 +298,7 @@ static int pt_exec_plan(struct pt_loop *l, struct pt_tracee *t, const struct pt_
 				return r;
 		}
 		if (k == PT_EXEC_DYNAMIC) {
-			r = pt_exec_loader(l, q, x);
+			r = pt_exec_loader(l, q, name, x);
 			return r ? r : 1;
 		}
 		if (depth == PT_EXEC_DEPTH)
