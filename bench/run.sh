@@ -5,7 +5,8 @@
 # each ratio to native taken within its round). A check pass first compares each mode's output
 # hash with native's: a wrong answer is reported as WRONG, not timed.
 # Usage: bench/run.sh [quick|full] [UDOCKERC]   (quick: 3/10 rounds; full: 10/40 rounds)
-#        WORKLOADS="find-usr ls-lR" MODES="native P1 proot" narrow it down.
+#        WORKLOADS="find-usr ls-lR" MODES="native P1 proot" narrow it down; a mode
+#        P1+VAR=VALUE runs P1 with VAR=VALUE in udockerc's environment (experiments).
 # Results: bench/results/<date>-<host>-<commit>-engines.md
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -67,12 +68,13 @@ ms_workloads=" true-startup python-imports "
 envs=(PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LC_ALL=C)
 has_f1=0
 "$udockerc" -q setup --execmode=F1 deb >/dev/null 2>&1 && has_f1=1
-mode_cmd() { # MODE CMD: run CMD in the guest under MODE
-	local mode=$1 cmd=$2
+mode_cmd() { # MODE CMD: run CMD in the guest under MODE (MODE+VAR=VALUE: with VAR set)
+	local mode=${1%%+*} cmd=$2 extra=()
+	[ "$1" = "$mode" ] || extra=("${1#*+}")
 	case $mode in
 	native) env -i "${envs[@]}" /usr/sbin/chroot "$root" /bin/sh -c "$cmd" ;;
 	P1 | P2 | F1)
-		env -i "${envs[@]}" UDOCKERC_DIR="$UDOCKERC_DIR" "$udockerc" -q run \
+		env -i "${envs[@]}" "${extra[@]}" UDOCKERC_DIR="$UDOCKERC_DIR" "$udockerc" -q run \
 			-e LC_ALL=C -e HOME=/root -e PATH="${envs[0]#PATH=}" "deb-$mode" /bin/sh -c "$cmd" ;;
 	proot) env -i "${envs[@]}" proot -r "$root" -b /dev -b /proc -b /sys -w / /bin/sh -c "$cmd" ;;
 	fakechroot)
@@ -81,7 +83,7 @@ mode_cmd() { # MODE CMD: run CMD in the guest under MODE
 	esac
 }
 available() { # MODE: whether it can run here (reason on stdout when not)
-	case $1 in
+	case ${1%%+*} in
 	native) [ "$(id -u)" -eq 0 ] || echo "needs root (chroot)" ;;
 	F1) [ "$has_f1" = 1 ] || echo "this udockerc has no F1" ;;
 	proot | fakechroot) command -v "$1" >/dev/null || echo "not installed (apt-get install $1)" ;;
@@ -96,7 +98,7 @@ for m in ${MODES:-${all_modes[*]}}; do
 done
 [ "$(id -u)" -eq 0 ] || { echo "run.sh: ratios are to native, which needs root (chroot)" >&2; exit 1; }
 for m in P1 P2 F1; do # one container per udockerc mode, so a mode switch costs no run
-	[[ " ${modes[*]} " == *" $m "* ]] || continue
+	[[ " ${modes[*]} " == *" $m"[\ +]* ]] || continue
 	"$udockerc" -q clone --name="deb-$m" deb >/dev/null 2>&1 ||
 		"$udockerc" -q create --name="deb-$m" debian:bench >/dev/null
 	"$udockerc" -q setup --execmode="$m" "deb-$m" >/dev/null
@@ -129,21 +131,27 @@ for w in ${WORKLOADS:-${names[*]}}; do
 	[[ $ms_workloads == *" $w "* ]] && n=$rounds_ms
 	: >"$work/$w.rounds"
 	for m in "${modes[@]}"; do seconds "$m" "${timed[$w]}" >/dev/null || true; done # warm-up
-	for ((i = 0; i < n; i++)); do
-		line=""
-		k=${#modes[@]}
+	k=${#modes[@]}
+	for ((i = 0; i < n; i++)); do # a line per round: the modes' seconds in the order of modes
+		declare -A tm=()
 		for ((j = 0; j < k; j++)); do # rotate the order each round
 			m=${modes[$(((i + j) % k))]}
-			declare "t_$m=$(seconds "$m" "${timed[$w]}" || echo nan)"
+			tm[$m]=$(seconds "$m" "${timed[$w]}" || echo nan)
 		done
-		for m in "${modes[@]}"; do v=t_$m; line+="$m=${!v} "; done
+		line=""
+		for m in "${modes[@]}"; do line+="${tm[$m]} "; done
 		echo "$line" >>"$work/$w.rounds"
 	done
-	for m in "${modes[@]}"; do
-		[ "$m" = native ] && { cell[$w/$m]=$(sed 's/.*native=\([^ ]*\).*/\1/' "$work/$w.rounds" | median | cut -d' ' -f1); continue; }
+	nat=0 # the column of native (modes start with it: native is first in every list)
+	for ((j = 0; j < k; j++)); do [ "${modes[$j]}" = native ] && nat=$((j + 1)); done
+	for ((j = 0; j < k; j++)); do
+		m=${modes[$j]}
+		if [ "$m" = native ]; then
+			cell[$w/$m]=$(awk -v c=$((j + 1)) '{ print $c }' "$work/$w.rounds" | median | cut -d' ' -f1)
+			continue
+		fi
 		[ -n "${wrong[$w/$m]:-}" ] && { cell[$w/$m]="WRONG"; continue; }
-		read -r med lo hi < <(awk -v m="$m" '{ for (f = 1; f <= NF; f++) { split($f, kv, "=");
-			t[kv[1]] = kv[2] } if (t["native"] > 0 && t[m] != "nan") print t[m] / t["native"] }' \
+		read -r med lo hi < <(awk -v c=$((j + 1)) -v n=$nat '$n > 0 && $c != "nan" { print $c / $n }' \
 			"$work/$w.rounds" | median)
 		cell[$w/$m]="${med}x (${lo}-${hi})"
 	done
