@@ -139,14 +139,18 @@ static int fl_child_said(int fd, struct udc_error *e)
 	return udc_fail(e, err ? err : EIO, "%s: %s", buf + 1 + off, strerror(err ? err : EIO));
 }
 
-/* The identity the guest sees under F is the host user's: say so when another was asked. */
+/*
+ * The identity the guest sees under F is the host user's: say so when another uid or gid was
+ * asked (-u, the image's User, the default root).
+ */
 static void fl_identity_notice(const struct run_spec *s)
 {
-	if (s->uid == getuid())
+	if (s->uid == getuid() && s->gid == getgid())
 		return;
-	udc_log(UDC_LOG_WRN, "F1 shows the guest the host user (uid %u), not %s (uid %u): use "
-		"--execmode=P1 for root or another user", (unsigned int)getuid(),
-		s->user ? s->user : "the user asked for", (unsigned int)s->uid);
+	udc_log(UDC_LOG_WRN, "F1 shows the guest the host user (uid %u gid %u), not %s (uid %u "
+		"gid %u): use --execmode=P1 for root or another user", (unsigned int)getuid(),
+		(unsigned int)getgid(), s->user ? s->user : "the user asked for",
+		(unsigned int)s->uid, (unsigned int)s->gid);
 }
 
 static int fl_run(const struct engine *self, const struct run_spec *s, int *exit_status,

@@ -5,12 +5,14 @@
 #   unit: every build-san/tests/test_* binary (TAP)
 #   e2e:  installs the sanitized CLI into a temporary prefix (first on PATH), builds the
 #         fixtures (cached in /var/tmp/udockerc-fixtures), runs tests/*.bats as the current
-#         user and, when root, again as an unprivileged user (uid/gid 65534). The engine
-#         suite, tests/engine.bats, runs once per execution mode of ENGINE_MODES.
+#         user and, when root, again as an unprivileged user (uid/gid 65534). The per-mode
+#         suites (MODE_SUITES: the engine suite and the run suites) run once per execution
+#         mode of ENGINE_MODES, with ENGINE_MODE set.
 # Every TAP stream is kept and summed by tests/tap-summary. Exit status: 0 when nothing failed.
 # Environment: BUILD (default build-san), BATS_ARGS (extra bats options, e.g. "-f create"),
 #   SUITES (suite names to run instead of all, e.g. "run engine"),
-#   ENGINE_MODES (default "P1 P2 F1": the modes tests/engine.bats runs in),
+#   ENGINE_MODES (default "P1 P2 F1": the modes the per-mode suites run in),
+#   MODE_SUITES (default "engine run run_config run_stress run_cli": the per-mode suites),
 #   KEEP_TEST_DIR=1 keeps the temporary directory for a post-mortem.
 set -uo pipefail
 
@@ -24,6 +26,7 @@ case $what in all | unit | e2e) ;; *)
 esac
 BUILD=${BUILD:-build-san}
 ENGINE_MODES=${ENGINE_MODES:-P1 P2 F1}
+MODE_SUITES=${MODE_SUITES:-engine run run_config run_stress run_cli}
 export LC_ALL=C.UTF-8
 
 # Sanitizers: leaks are errors; the first error stops the process with a distinctive status.
@@ -101,28 +104,33 @@ run_bats() {
 }
 
 # run_suites TAG DIR RUNNER...: every suite of DIR (RUNNER ends with env: NAME=VALUE words
-# can follow it); engine.bats once per mode of ENGINE_MODES, as TAG-engine-MODE.
+# can follow it); the suites of MODE_SUITES once per mode of ENGINE_MODES, as TAG-MODE.
 run_suites() {
 	local tag=$1 dir=$2 f m
 	shift 2
-	local -a suites=() all=()
+	local -a suites=() moded=() all=()
 	if [ -n "${SUITES:-}" ]; then
 		for f in $SUITES; do all+=("$dir/$f.bats"); done
 	else
 		all=("$dir"/*.bats)
 	fi
 	for f in "${all[@]}"; do
-		[ -e "$f" ] && [ "${f##*/}" != engine.bats ] && suites+=("$f")
+		[ -e "$f" ] || continue
+		f=${f##*/}
+		if [[ " $MODE_SUITES " == *" ${f%.bats} "* ]]; then
+			moded+=("$dir/$f")
+		else
+			suites+=("$dir/$f")
+		fi
 	done
 	if [ ${#suites[@]} -gt 0 ]; then
 		run_bats "$tag" "$@" -- "${suites[@]}"
-	else
+	elif [ ${#moded[@]} -eq 0 ]; then
 		echo "# e2e: no suites in $dir" >&2
 	fi
-	[ -e "$dir/engine.bats" ] || return 0
-	[ -z "${SUITES:-}" ] || [[ " $SUITES " == *" engine "* ]] || return 0
+	[ ${#moded[@]} -gt 0 ] || return 0
 	for m in $ENGINE_MODES; do
-		run_bats "$tag-engine-$m" "$@" ENGINE_MODE="$m" -- "$dir/engine.bats"
+		run_bats "$tag-$m" "$@" ENGINE_MODE="$m" -- "${moded[@]}"
 	done
 }
 
@@ -163,6 +171,8 @@ run_e2e() {
 		return
 	fi
 	export BUSYBOX_TAR
+	# the dynamic busybox image: what the per-mode suites run under the F modes
+	fixture BUSYBOX_DYN_TAR "$here/fixtures/busybox.sh" dynamic
 	fixture DEBIAN_TAR "$here/fixtures/debootstrap.sh" bookworm
 	fixture TRIXIE_TAR "$here/fixtures/debootstrap.sh" trixie
 	fixture BULLSEYE_TAR "$here/fixtures/debootstrap.sh" bullseye
@@ -192,7 +202,9 @@ run_e2e() {
 		env -i PATH="$PATH" HOME="$uhome" TMPDIR="$uhome/tmp" BATS_TMPDIR="$uhome/tmp" \
 		LANG=C.UTF-8 LC_ALL=C.UTF-8 CI="${CI:-}" \
 		ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" LSAN_OPTIONS="$LSAN_OPTIONS" \
-		BUSYBOX_TAR="$BUSYBOX_TAR" DEBIAN_TAR="$DEBIAN_TAR" DEBIAN_TAR_ERROR="$DEBIAN_TAR_ERROR" \
+		BUSYBOX_TAR="$BUSYBOX_TAR" BUSYBOX_DYN_TAR="$BUSYBOX_DYN_TAR" \
+		BUSYBOX_DYN_TAR_ERROR="$BUSYBOX_DYN_TAR_ERROR" \
+		DEBIAN_TAR="$DEBIAN_TAR" DEBIAN_TAR_ERROR="$DEBIAN_TAR_ERROR" \
 		TRIXIE_TAR="$TRIXIE_TAR" TRIXIE_TAR_ERROR="$TRIXIE_TAR_ERROR" \
 		BULLSEYE_TAR="$BULLSEYE_TAR" BULLSEYE_TAR_ERROR="$BULLSEYE_TAR_ERROR" \
 		MUSL_TAR="$MUSL_TAR" MUSL_TAR_ERROR="$MUSL_TAR_ERROR" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# run.bats - `run CONTAINER CMD` under the P engine (P1 and P2): programs of the image see the
-# container's files, volumes and their own exit status. The full option set of run is a later
-# issue; this suite covers what the engine needs.
+# run.bats - `run CONTAINER CMD` in the suite's execution mode (ENGINE_MODE: tests/run-all.sh
+# runs it once per mode): programs of the image see the container's files, volumes and their
+# own exit status; setup --execmode switches modes.
 
 load helpers/common
 
@@ -13,7 +13,7 @@ setup() {
 	echo HOST-ONLY >"$BATS_TEST_TMPDIR/host-only"
 }
 
-@test "run: P1 reads the container's files, not the host's" {
+@test "$MODE_TAG run: the guest reads the container's files, not the host's" {
 	run --separate-stderr udc run bb /bin/cat /etc/os-release
 	assert_success
 	assert_line 'ID=udockerc-busybox'
@@ -22,27 +22,20 @@ setup() {
 	refute_output --partial HOST-ONLY
 }
 
-@test "run: P2 reads the container's files too" {
-	udc setup --execmode=P2 bb >/dev/null
-	run --separate-stderr udc run bb /bin/cat /etc/os-release
-	assert_success
-	assert_line 'ID=udockerc-busybox'
-}
-
-@test "run: the guest's exit status is run's" {
+@test "$MODE_TAG run: the guest's exit status is run's" {
 	run --separate-stderr udc run bb /bin/sh -c 'exit 7'
 	assert_equal "$status" 7
 	run --separate-stderr udc run bb /bin/sh -c 'kill -TERM $$'
 	assert_equal "$status" 143
 }
 
-@test "run: a shell pipeline, cd and pwd in the guest view" {
+@test "$MODE_TAG run: a shell pipeline, cd and pwd in the guest view" {
 	run --separate-stderr udc run bb /bin/sh -c 'cd /etc && /bin/cat os-release | /bin/grep ^ID= && pwd'
 	assert_success
 	assert_output $'ID=udockerc-busybox\n/etc'
 }
 
-@test "run: -v binds a host directory, reads and writes land on the host" {
+@test "$MODE_TAG run: -v binds a host directory, reads and writes land on the host" {
 	mkdir vol
 	echo IN >vol/in
 	run --separate-stderr udc run -v "$PWD/vol:/data" bb /bin/sh -c 'cat /data/in; echo OUT >/data/out'
@@ -51,7 +44,7 @@ setup() {
 	assert_equal "$(cat vol/out)" OUT
 }
 
-@test "run: a volume at a deep guest path is reachable; its mount points are made in the container only" {
+@test "$MODE_TAG run: a volume at a deep guest path is reachable; its mount points are made in the container only" {
 	mkdir -p vol other
 	echo DEEP >vol/f
 	echo FILE >file
@@ -71,25 +64,25 @@ setup() {
 	assert_output ''
 }
 
-@test "run: a missing command is one error line and exit status 2" {
+@test "$MODE_TAG run: a missing command is one error line and exit status 2" {
 	run --separate-stderr udc run bb /nonexistent
 	assert_equal "$status" 2
 	assert_one_error_line "/nonexistent"
 }
 
-@test "run: a missing volume source is one error line naming it, exit status 2" {
+@test "$MODE_TAG run: a missing volume source is one error line naming it, exit status 2" {
 	run --separate-stderr udc run -v /nonexistent-src:/data bb /bin/true
 	assert_equal "$status" 2
 	assert_one_error_line "/nonexistent-src"
 }
 
-@test "run: an unknown container is exit status 1 naming it" {
+@test "$MODE_TAG run: an unknown container is exit status 1 naming it" {
 	run --separate-stderr udc run --pull=never nosuch /bin/true
 	assert_equal "$status" 1
 	assert_one_error_line "nosuch"
 }
 
-@test "run: dynamic programs of a Debian image run with the image's own loader and libraries" {
+@test "$MODE_TAG run: dynamic programs of a Debian image run with the image's own loader and libraries" {
 	need_debian
 	udc -q import "$DEBIAN_TAR" deb:1 >/dev/null
 	udc -q create --name=deb deb:1 >/dev/null
@@ -98,7 +91,7 @@ setup() {
 	assert_output --regexp '^12\.'
 }
 
-@test "run: -e and --env-file set the guest environment, -w its working directory" {
+@test "$MODE_TAG run: -e and --env-file set the guest environment, -w its working directory" {
 	printf 'FROMFILE=file value\n# a comment\n' >envs
 	run --separate-stderr udc run -e 'GREETING=hello world' --env-file=envs -w /etc bb \
 		/bin/sh -c 'echo "$GREETING|$FROMFILE|$(pwd)"'
@@ -106,7 +99,7 @@ setup() {
 	assert_output 'hello world|file value|/etc'
 }
 
-@test "run: gcc of a Debian image compiles into a volume, and the result runs in the guest" {
+@test "$MODE_TAG run: gcc of a Debian image compiles into a volume, and the result runs in the guest" {
 	need_debian
 	udc -q import "$DEBIAN_TAR" deb:1 >/dev/null
 	udc -q create --name=deb deb:1 >/dev/null
@@ -118,23 +111,25 @@ setup() {
 	[ -x src/t ]
 }
 
-@test "setup: prints the execution mode, --execmode switches it and back, ps -m shows it" {
+@test "$MODE_TAG setup: prints the execution mode, --execmode switches it and back, ps -m shows it" {
+	local other=P2
+	[ "$ENGINE_MODE" != P2 ] || other=P1
 	run --separate-stderr udc setup bb
 	assert_success
-	assert_output "execmode: P1"
-	run --separate-stderr udc setup --execmode=P2 bb
-	assert_output "execmode: P2"
+	assert_output "execmode: $ENGINE_MODE"
+	run --separate-stderr udc setup --execmode=$other bb
+	assert_output "execmode: $other"
 	run --separate-stderr udc ps -m
-	assert_line --regexp "^[0-9a-f-]{36} \. W P2 +\['bb'\]"
+	assert_line --regexp "^[0-9a-f-]{36} \. W $other +\['bb'\]"
 	udc run bb /bin/true # the first run makes the mount points of /dev, /proc, ... (once)
 	before=$(find "$(udc inspect -p bb)" -printf '%p %m %s\n' | sort | sha256sum)
-	udc setup --execmode=P1 bb >/dev/null
+	udc setup --execmode="$ENGINE_MODE" bb >/dev/null
 	run --separate-stderr udc run bb /bin/cat /etc/os-release
 	assert_success
 	[ "$(find "$(udc inspect -p bb)" -printf '%p %m %s\n' | sort | sha256sum)" = "$before" ]
 }
 
-@test "setup: an unknown mode is one error line naming it, nothing changes" {
+@test "$MODE_TAG setup: an unknown mode is one error line naming it, nothing changes" {
 	repo_snapshot
 	run --separate-stderr udc setup --execmode=Z9 bb
 	assert_error_unchanged "Z9"

@@ -26,7 +26,7 @@ containers() {
 	ls "$UDOCKERC_DIR/containers" 2>/dev/null || true
 }
 
-@test "run IMAGE: a new container of a local image runs; a second run makes another" {
+@test "$MODE_TAG run IMAGE: a new container of a local image runs; a second run makes another" {
 	run --separate-stderr udc run bb:1 /bin/cat /etc/os-release
 	assert_success
 	assert_line ID=udockerc-busybox
@@ -35,7 +35,7 @@ containers() {
 	assert_equal "$(containers | wc -l)" 2
 }
 
-@test "run --rm: the container made for the run is gone afterwards, the exit status kept" {
+@test "$MODE_TAG run --rm: the container made for the run is gone afterwards, the exit status kept" {
 	run --separate-stderr udc run --rm bb:1 /bin/sh -c 'echo ran; exit 3'
 	assert_equal "$status" 3
 	assert_output ran
@@ -48,7 +48,7 @@ containers() {
 	assert_equal "$(containers | wc -l)" 1
 }
 
-@test "run --name: names the new container; a taken name is one error, exit 1, nothing made" {
+@test "$MODE_TAG run --name: names the new container; a taken name is one error, exit 1, nothing made" {
 	run --separate-stderr udc run --name=web bb:1 /bin/true
 	assert_success
 	run --separate-stderr udc ps
@@ -59,7 +59,7 @@ containers() {
 	assert_equal "$(containers | wc -l)" 1
 }
 
-@test "run --pull=reuse --name: runs the container of that name instead of a new one" {
+@test "$MODE_TAG run --pull=reuse --name: runs the container of that name instead of a new one" {
 	udc run --name=box bb:1 /bin/sh -c 'echo kept >/root/mark'
 	run --separate-stderr udc run --pull=reuse --name=box bb:1 /bin/cat /root/mark
 	assert_success
@@ -67,7 +67,7 @@ containers() {
 	assert_equal "$(containers | wc -l)" 1
 }
 
-@test "run IMAGE: a missing image is pulled from the registry, then run with its config" {
+@test "$MODE_TAG run IMAGE: a missing image is pulled from the registry, then run with its config" {
 	run --separate-stderr udc run "$REGISTRY/busybox"
 	assert_success
 	assert_output 'fixture says hello  wide world'
@@ -75,7 +75,7 @@ containers() {
 	assert_line --regexp "^$REGISTRY/busybox:latest "
 }
 
-@test "run --pull=never: a missing image is one error line naming it, exit 1, nothing pulled" {
+@test "$MODE_TAG run --pull=never: a missing image is one error line naming it, exit 1, nothing pulled" {
 	run --separate-stderr udc run --pull=never "$REGISTRY/busybox" /bin/true
 	assert_equal "$status" 1
 	assert_one_error_line "$REGISTRY/busybox"
@@ -86,7 +86,7 @@ containers() {
 	assert_one_error_line "sometimes"
 }
 
-@test "run --pull=always pulls a changed tag again; the default reuses the local image" {
+@test "$MODE_TAG run --pull=always pulls a changed tag again; the default reuses the local image" {
 	registry_skopeo copy -q --src-tls-verify=false --dest-tls-verify=false \
 		"docker://$REGISTRY/busybox:latest" "docker://$REGISTRY/moving:1"
 	udc -q pull "$REGISTRY/moving:1"
@@ -99,7 +99,7 @@ containers() {
 	assert_output --regexp '^layer [0-9]$'
 }
 
-@test "run: no container and no image of that name is one error line, exit 1" {
+@test "$MODE_TAG run: no container and no image of that name is one error line, exit 1" {
 	run --separate-stderr udc run --pull=never nosuch /bin/true
 	assert_equal "$status" 1
 	assert_one_error_line nosuch
@@ -107,7 +107,7 @@ containers() {
 	assert_equal "$status" 1
 }
 
-@test "run --location=DIR: a root directory outside the repository, the command after it" {
+@test "$MODE_TAG run --location=DIR: a root directory outside the repository, the command after it" {
 	mkdir rootfs
 	tar -xf "$BUSYBOX_TAR" -C rootfs 2>/dev/null || tar -xzf "$BUSYBOX_TAR" -C rootfs
 	run --separate-stderr udc run --location="$PWD/rootfs" /bin/cat /etc/os-release
@@ -118,7 +118,7 @@ containers() {
 	assert_one_error_line "no command"
 }
 
-@test "run --cpuset-cpus: the guest runs on those CPUs; a bad list is one error, exit 2" {
+@test "$MODE_TAG run --cpuset-cpus: the guest runs on those CPUs; a bad list is one error, exit 2" {
 	run --separate-stderr udc run --cpuset-cpus=0 bb:1 /bin/sh -c 'grep Cpus_allowed_list /proc/self/status'
 	assert_success
 	assert_output --regexp 'Cpus_allowed_list:[[:space:]]+0$'
@@ -127,13 +127,13 @@ containers() {
 	assert_one_error_line "0-x"
 }
 
-@test "run --device: the device is bound even with --nosysdirs" {
+@test "$MODE_TAG run --device: the device is bound even with --nosysdirs" {
 	run --separate-stderr udc run --nosysdirs --device=/dev/null bb:1 /bin/sh -c 'echo x >/dev/null && echo ok; ls /dev'
 	assert_success
 	assert_output $'ok\nnull'
 }
 
-@test "run: UDOCKERC_DEFAULT_EXECUTION_MODE sets the mode of new containers; unknown: error" {
+@test "$MODE_TAG run: UDOCKERC_DEFAULT_EXECUTION_MODE sets the mode of new containers; unknown: error" {
 	UDOCKERC_DEFAULT_EXECUTION_MODE=P2 udc run --name=p2 bb:1 /bin/true
 	run --separate-stderr udc setup p2
 	assert_output "execmode: P2"
@@ -143,13 +143,17 @@ containers() {
 	assert_equal "$(containers | wc -l)" 1
 }
 
-@test "run: -it, -i -t -a, --nobanner, --dri are accepted; -p and --dns warn once and run" {
+@test "$MODE_TAG run: -it, -i -t -a, --nobanner, --dri are accepted; -p and --dns warn once and run" {
 	run --separate-stderr udc run -it --nobanner --dri bb:1 /bin/echo fine
 	assert_success
 	assert_output fine
 	run --separate-stderr udc run -i -t -a -p 8080:80 --dns=1.1.1.1 bb:1 /bin/echo fine
 	assert_success
 	assert_output fine
-	assert_equal "$(grep -c '^Warning: ' <<<"$stderr")" 2
+	# plus, in an F mode as a user other than root, the notice that the guest is that user
+	assert_identity_notice 0 0
+	local notices=0
+	! f_mode || is_root || notices=1
+	assert_equal "$(grep -c '^Warning: ' <<<"$stderr")" $((2 + notices))
 	[[ $stderr == *--publish* ]]
 }

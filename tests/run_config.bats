@@ -53,20 +53,32 @@ setup() {
 	udc -q create --name=c cfg:cfg >/dev/null
 }
 
+# assert_id UID GID RE: the entrypoint's id line of a run as UID:GID is "id=" then RE; in an F
+# mode it is the host user's instead (not emulated there), with one identity notice when
+# UID:GID is not the host user.
+assert_id() {
+	if f_mode; then
+		assert_line --regexp "^id=uid=$(id -u)\([^)]*\) gid=$(id -g)\("
+	else
+		assert_line --regexp "^id=$3"
+	fi
+	assert_identity_notice "$1" "$2"
+}
+
 # show ARGS...: run ARGS (options, c, command) and keep stdout; fails the test on failure.
 show() {
 	run --separate-stderr udc run "$@"
 	assert_success
 }
 
-@test "run config: no CMD runs Entrypoint + Cmd as the image's User, in WorkingDir, with Env" {
+@test "$MODE_TAG run config: no CMD runs Entrypoint + Cmd as the image's User, in WorkingDir, with Env" {
 	show c
 	assert_line --index 0 argc=3
 	assert_line --index 1 'arg=[first arg]'
 	assert_line --index 2 'arg=[default  cmd]'
 	assert_line --index 3 'arg=[second]'
 	assert_line cwd=/srv/work
-	assert_line --regexp '^id=uid=1234\(app\) gid=1234\(app\)'
+	assert_id 1234 1234 'uid=1234\(app\) gid=1234\(app\)'
 	assert_line 'env=GREETING=hello  wide world'
 	assert_line env=PATH=/usr/bin:/bin
 	assert_line env=HOME=/home/app
@@ -74,7 +86,7 @@ show() {
 	assert_line env=LOGNAME=app
 }
 
-@test "run config: CMD replaces Cmd and keeps Entrypoint; arguments keep their spaces" {
+@test "$MODE_TAG run config: CMD replaces Cmd and keeps Entrypoint; arguments keep their spaces" {
 	show c 'a  b' '' c
 	assert_line --index 0 argc=4
 	assert_line --index 1 'arg=[first arg]'
@@ -84,7 +96,7 @@ show() {
 	refute_output --partial second
 }
 
-@test "run config: --entrypoint=X replaces Entrypoint and drops Cmd; --entrypoint= clears it" {
+@test "$MODE_TAG run config: --entrypoint=X replaces Entrypoint and drops Cmd; --entrypoint= clears it" {
 	show --entrypoint=/bin/echo c one 'two  three'
 	assert_output 'one two  three'
 	show --entrypoint=/bin/pwd c
@@ -96,12 +108,12 @@ show() {
 	assert_one_error_line 'no command'
 }
 
-@test "run config: --nometa ignores Entrypoint, Cmd, Env, WorkingDir and User" {
+@test "$MODE_TAG run config: --nometa ignores Entrypoint, Cmd, Env, WorkingDir and User" {
 	show --nometa c /opt/app/show x
 	assert_line --index 0 argc=1
 	assert_line --index 1 'arg=[x]'
 	assert_line cwd=/
-	assert_line --regexp '^id=uid=0\(root\) gid=0\(root\)'
+	assert_id 0 0 'uid=0\(root\) gid=0\(root\)'
 	refute_output --partial GREETING
 	assert_line "env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	assert_line env=HOME=/root
@@ -110,7 +122,7 @@ show() {
 	assert_one_error_line 'no command'
 }
 
-@test "run config: -w alone, -w inside a volume, -w through a symlink; a missing -w is exit 2" {
+@test "$MODE_TAG run config: -w alone, -w inside a volume, -w through a symlink; a missing -w is exit 2" {
 	mkdir -p vol/sub
 	show -w /etc c
 	assert_line cwd=/etc
@@ -127,7 +139,7 @@ show() {
 	assert_one_error_line /data/missing
 }
 
-@test "run config: image Env < --env-file < -e K=V; -e K copies the host's value" {
+@test "$MODE_TAG run config: image Env < --env-file < -e K=V; -e K copies the host's value" {
 	printf 'OVER=file\nFROMFILE=f  v\nBOTH=file\n' >envf
 	show -e 'OVER=cli  value' c
 	assert_line 'env=OVER=cli  value'
@@ -145,7 +157,7 @@ show() {
 	assert_line env=PATH=/bin
 }
 
-@test "run config: the host environment stays out but TERM; --hostenv passes it under the image's" {
+@test "$MODE_TAG run config: the host environment stays out but TERM; --hostenv passes it under the image's" {
 	SECRET_X=leak TERM=vt100 OVER=host show c
 	refute_output --partial SECRET_X
 	assert_line env=TERM=vt100
@@ -156,57 +168,69 @@ show() {
 	assert_line env=HOME=/home/app
 }
 
-@test "run config: udocker's container_uuid, container_names, container_execmode, container_root" {
-	local id root
+@test "$MODE_TAG run config: udocker's container_uuid, container_names, container_execmode, container_root" {
+	local id root other
 	id=$(basename "$(readlink "$UDOCKERC_DIR/names/c")")
 	[[ $id =~ $UUID_RE ]] || fail "names/c does not lead to a container id: $id"
 	root=$(udc inspect -p c)
 	show c
 	assert_line "env=container_uuid=$id"
 	assert_line env=container_names=c
-	assert_line env=container_execmode=P1
+	assert_line "env=container_execmode=$ENGINE_MODE"
 	assert_line "env=container_root=$root"
-	udc setup --execmode=P2 c >/dev/null
+	other=P2
+	[ "$ENGINE_MODE" != P2 ] || other=P1
+	udc setup --execmode=$other c >/dev/null
 	show c
-	assert_line env=container_execmode=P2
+	assert_line env=container_execmode=$other
 }
 
-@test "run config: -u NAME, UID, UID:GID, NAME:GROUP and the image's User; HOME/USER/LOGNAME follow" {
+@test "$MODE_TAG run config: -u NAME, UID, UID:GID, NAME:GROUP and the image's User; HOME/USER/LOGNAME follow" {
 	show -u root c
-	assert_line --regexp '^id=uid=0\(root\) gid=0\(root\)'
+	assert_id 0 0 'uid=0\(root\) gid=0\(root\)'
 	assert_line env=HOME=/root
 	assert_line env=USER=root
 	show -u 1234 c
-	assert_line --regexp '^id=uid=1234\(app\) gid=1234\(app\)'
+	assert_id 1234 1234 'uid=1234\(app\) gid=1234\(app\)'
 	assert_line env=LOGNAME=app
 	show -u nobody:daemon c
-	assert_line --regexp '^id=uid=65534\(nobody\) gid=1\(daemon\)'
+	assert_id 65534 1 'uid=65534\(nobody\) gid=1\(daemon\)'
 	assert_line env=HOME=/nonexistent
 	show --user=1:65534 c
-	assert_line --regexp '^id=uid=1\(daemon\) gid=65534\(nogroup\)'
+	assert_id 1 65534 'uid=1\(daemon\) gid=65534\(nogroup\)'
 	run --separate-stderr udc run -u ghost c
 	assert_equal "$status" 2
 	assert_one_error_line ghost
 }
 
-@test "run config: -u of an unknown uid/gid: names from private copies; the container is not edited" {
+@test "$MODE_TAG run config: -u of an unknown uid/gid: names from private copies; the container is not edited" {
 	local root before
 	root=$(udc inspect -p c)
 	before=$(cat "$root/etc/passwd" "$root/etc/group" | sha256sum)
 	show -u 4242 c
-	assert_line --regexp '^id=uid=4242\(udoc4242\) gid=0\(root\)'
+	assert_id 4242 0 'uid=4242\(udoc4242\) gid=0\(root\)'
 	assert_line env=HOME=/
 	assert_line env=USER=udoc4242
 	assert_line env=LOGNAME=udoc4242
 	show -u 4242:4343 --entrypoint=/bin/sh c -c 'id; tail -n 1 /etc/passwd; tail -n 1 /etc/group
 		grep -c ^app: /etc/passwd; whoami'
-	assert_output "uid=4242(udoc4242) gid=4343(udoc4343)
+	if f_mode; then
+		# the private copies are the guest's files all the same; the process is the host user
+		assert_line --index 0 --regexp "^uid=$(id -u)\([^)]*\) gid=$(id -g)\("
+		assert_equal "$(printf '%s\n' "${lines[@]:1}")" "udoc4242:x:4242:4343:*UDOCKER*:/:/bin/sh
+udoc4343:x:4343:
+1
+$(host_user_in "$root/etc/passwd")"
+	else
+		assert_output "uid=4242(udoc4242) gid=4343(udoc4343)
 udoc4242:x:4242:4343:*UDOCKER*:/:/bin/sh
 udoc4343:x:4343:
 1
 udoc4242"
+	fi
+	assert_identity_notice 4242 4343
 	show -u app:777 c
-	assert_line --regexp '^id=uid=1234\(app\) gid=777\(udoc777\)'
+	assert_id 1234 777 'uid=1234\(app\) gid=777\(udoc777\)'
 	assert_equal "$(cat "$root/etc/passwd" "$root/etc/group" | sha256sum)" "$before"
 	assert_tmp_empty
 	# the copy is 0444 (real root may write it all the same: it is private and goes away)
@@ -216,33 +240,37 @@ udoc4242"
 	assert_tmp_empty
 }
 
-@test "run config: --hostauth shows the host's passwd; an unknown uid is added to a copy of it" {
+@test "$MODE_TAG run config: --hostauth shows the host's passwd; an unknown uid is added to a copy of it" {
 	run --separate-stderr udc run --hostauth c
 	assert_equal "$status" 2
 	assert_one_error_line 'user app' # the image's User is looked up in the host's files
 	show --hostauth -u 0 --entrypoint=/bin/cat c /etc/passwd
 	assert_equal "$output" "$(cat /etc/passwd)"
+	# in an F mode the guest is the host user, named by the host's passwd it is shown
+	local me=root you=udoc4242
+	! f_mode || me=$(id -un) you=$(id -un)
 	show --hostauth -u 0 --entrypoint=/bin/id c -un
-	assert_output root
+	assert_output "$me"
+	assert_identity_notice 0 0
 	show --hostauth -u 4242 --entrypoint=/bin/sh c -c 'id -un; grep -c "^root:" /etc/passwd'
-	assert_output $'udoc4242\n1'
+	assert_output "$you"$'\n1'
 	assert_tmp_empty
 }
 
-@test "run config: -w, -e, --env-file and -u together" {
+@test "$MODE_TAG run config: -w, -e, --env-file and -u together" {
 	mkdir -p vol/w
 	echo 'FROMFILE=ff' >envf
 	show -w /data/w -v "$PWD/vol:/data" -e 'X=1  2' --env-file=envf -u 4242:1234 c last
 	assert_line --index 2 'arg=[last]'
 	assert_line cwd=/data/w
-	assert_line --regexp '^id=uid=4242\(udoc4242\) gid=1234\(app\)'
+	assert_id 4242 1234 'uid=4242\(udoc4242\) gid=1234\(app\)'
 	assert_line 'env=X=1  2'
 	assert_line env=FROMFILE=ff
 	assert_line 'env=GREETING=hello  wide world'
 	assert_line env=USER=udoc4242
 }
 
-@test "run config: kill -9 of a run with identity files: the next command removes its stage" {
+@test "$MODE_TAG run config: kill -9 of a run with identity files: the next command removes its stage" {
 	(udc_exec run -u 4242 --entrypoint=/bin/sleep c 30) &
 	local pid=$! i
 	for i in $(seq 100); do
@@ -260,12 +288,15 @@ udoc4242"
 	assert_tmp_empty
 }
 
-@test "run config: --location with an unknown uid: the identity files go under \$TMPDIR, then away" {
+@test "$MODE_TAG run config: --location with an unknown uid: the identity files go under \$TMPDIR, then away" {
 	local root
 	root=$(udc inspect -p c)
 	mkdir t
+	local name=udoc4242 # in an F mode: the host user, by the guest's name for it
+	! f_mode || name=$(host_user_in "$root/etc/passwd")
 	TMPDIR=$PWD/t show --location="$root" -u 4242 /bin/sh -c 'id -un; tail -n 1 /etc/passwd'
-	assert_output $'udoc4242\nudoc4242:x:4242:0:*UDOCKER*:/:/bin/sh'
+	assert_output "$name"$'\nudoc4242:x:4242:0:*UDOCKER*:/:/bin/sh'
+	assert_identity_notice 4242 0
 	run find t -mindepth 1
 	assert_output ''
 }

@@ -14,6 +14,44 @@ MKTAR=$TESTS_DIR/fixtures/mktar.sh
 # shellcheck source=tests/helpers/repo.bash
 source "$TESTS_DIR/helpers/repo.bash"
 
+# The execution mode of a per-mode suite (tests/run-all.sh runs those once per mode of
+# ENGINE_MODES with ENGINE_MODE set; default P1). Their test names start with $MODE_TAG, so
+# the TAP output of the runs tells them apart. Under the F modes their busybox image is the
+# dynamic one (the F engine runs a static program under P1: the shim would go untested).
+: "${ENGINE_MODE:=P1}"
+export ENGINE_MODE
+MODE_TAG="[$ENGINE_MODE]"
+if [[ $ENGINE_MODE == F* ]]; then
+	BUSYBOX_TAR=${BUSYBOX_DYN_TAR:-}
+	BUSYBOX_TAR_ERROR=${BUSYBOX_DYN_TAR_ERROR:-BUSYBOX_DYN_TAR is not set}
+	export BUSYBOX_TAR BUSYBOX_TAR_ERROR
+fi
+
+# f_mode: the suite runs in an F mode. There the guest sees the host user (uid, gid, groups:
+# -u, the image's User, set*id and chown are not emulated; docs/design/preload.md, Identity),
+# and a run that asked for another uid or gid says so in one notice.
+f_mode() { [[ $ENGINE_MODE == F* ]]; }
+
+# assert_identity_notice UID GID: stderr (of `run --separate-stderr`) holds the F identity
+# notice exactly once, naming UID and GID, when the run asked for UID:GID in an F mode and
+# that is not the host user; otherwise it holds none.
+assert_identity_notice() {
+	local n want=0
+	n=$(grep -c 'shows the guest the host user' <<<"${stderr:-}" || true)
+	if f_mode && [ "$1:$2" != "$(id -u):$(id -g)" ]; then
+		want=1
+	fi
+	[ "$n" -eq "$want" ] || fail "expected $want identity notice(s), got $n: ${stderr:-}"
+	[ "$want" -eq 0 ] || [[ $stderr == *"(uid $1 gid $2)"* ]] ||
+		fail "the notice does not name uid $1 gid $2: $stderr"
+}
+
+# host_user_in PASSWD: the name PASSWD gives the host's uid (what `id -un` in a guest with
+# that file shows in an F mode).
+host_user_in() {
+	awk -F: -v u="$(id -u)" '$3 == u { print $1; exit }' "$1"
+}
+
 # A UUID as `create` prints it.
 UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 
@@ -23,6 +61,8 @@ common_setup() {
 	export UDOCKERC_DIR=$BATS_TEST_TMPDIR/repo
 	mkdir -p "$HOME"
 	unset UDOCKER_DIR UDOCKERC_ENGINE
+	# new containers (create, run IMAGE, run --location) get the suite's mode
+	export UDOCKERC_DEFAULT_EXECUTION_MODE=$ENGINE_MODE
 	cd "$BATS_TEST_TMPDIR" || return 1
 	command -v "${UDOCKERC:-udockerc}" >/dev/null ||
 		fail "udockerc is not on PATH (run the suites through tests/run-all.sh or make check)"
