@@ -299,3 +299,44 @@ print(os.environ.get("UDOCKERC_ARGV0", "unset"), os.environ.get("UDOCKERC_EXE", 
 	assert_success
 	assert_output $'/usr/bin/python3 /usr/bin/python3.9\n11.\n0\nunset unset'
 }
+
+@test "run_f: fts walks the guest tree (physical, no-chdir, fts_children), not the host's" {
+	need_debian
+	marker
+	local root
+	root=$(container_root deb)
+	mkdir -p src "$root/opt/fts-$BATS_TEST_NUMBER/d/e"
+	touch "$root/opt/fts-$BATS_TEST_NUMBER/d/e/f"
+	ln -s /etc "$root/opt/fts-$BATS_TEST_NUMBER/abs-link"
+	cp "$BATS_TEST_DIRNAME/helpers/fts_try.c" src/
+	run --separate-stderr guest -v "$PWD/src:/src" -w /src deb /bin/sh -c "
+		gcc -o fts_try fts_try.c || exit 1
+		for m in phys nochdir; do
+			for d in /etc /opt /src /; do
+				./fts_try \$m \$d | grep -v '^/proc/' | sort >fts.out
+				find \$d | grep -v '^/proc/' | sort >find.out
+				cmp -s fts.out find.out && echo \"same \$m \$d\"
+				grep -h '^BAD ' fts.out
+			done
+		done
+		./fts_try phys /opt/fts-$BATS_TEST_NUMBER/ $BATS_TEST_TMPDIR
+		./fts_try children /opt
+		find /opt -mindepth 1 -maxdepth 1 | sort"
+	assert_success
+	for m in phys nochdir; do
+		for d in /etc /opt /src /; do
+			assert_line "same $m $d"
+		done
+	done
+	refute_line --regexp '^BAD '
+	# a trailing '/' is kept on the root only, as natively; a host-only directory is not there
+	local t=/opt/fts-$BATS_TEST_NUMBER
+	assert_line "$t/"
+	assert_line "$t/abs-link"
+	assert_line "$t/d/e/f"
+	assert_line "NS $BATS_TEST_TMPDIR"
+	assert_line "root /opt"
+	assert_line "/opt/marker-$BATS_TEST_NUMBER"
+	[ "$(grep -c "^/opt/marker-$BATS_TEST_NUMBER\$" <<<"$output")" = 2 ] ||
+		fail "fts_children and find disagree on /opt"
+}
