@@ -7,9 +7,7 @@ load helpers/common
 
 setup() {
 	common_setup
-	need_busybox
-	udc -q import "$BUSYBOX_TAR" bb:1 >/dev/null
-	udc -q create --name=bb bb:1 >/dev/null
+	bb_container
 	echo HOST-ONLY >"$BATS_TEST_TMPDIR/host-only"
 }
 

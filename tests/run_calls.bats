@@ -4,17 +4,11 @@
 
 load helpers/common
 
+# The helper programs these tests copy into ./src (tests/helpers/).
+HELPERS=(openat2_try.c unix_sock.py)
+
 setup() {
 	common_setup
-}
-
-# deb_container: the Debian image as container "deb" with the helpers at /src.
-deb_container() {
-	need_debian
-	udc -q import "$DEBIAN_TAR" deb:1 >/dev/null
-	udc -q create --name=deb deb:1 >/dev/null
-	mkdir -p src
-	cp "$TESTS_DIR/helpers/openat2_try.c" "$TESTS_DIR/helpers/unix_sock.py" src/
 }
 
 # The openat2 cases: a jail directory with a file, escaping symlinks and a volume below it.
@@ -64,18 +58,18 @@ OUT
 }
 
 @test "calls: openat2 honours RESOLVE_BENEATH, IN_ROOT, NO_SYMLINKS, NO_MAGICLINKS, NO_XDEV (P1)" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	openat2_cases
 }
 
 @test "calls: openat2 honours the RESOLVE_* flags under P2 too" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	udc setup --execmode=P2 deb >/dev/null
 	openat2_cases
 }
 
 @test "calls: AF_UNIX bind/connect in the guest's /tmp; the socket lands in the container" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	run --separate-stderr udc run -v "$PWD/src:/src" deb /usr/bin/python3 /src/unix_sock.py /tmp sock
 	assert_success
 	assert_line -n 0 "bound /tmp/sock"
@@ -90,7 +84,7 @@ OUT
 }
 
 @test "calls: AF_UNIX paths longer than sun_path on the host still bind and connect" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	udc setup --execmode=P2 deb >/dev/null
 	deep=/tmp/$(printf 'd%.0s' $(seq 1 80))
 	root=$(udc inspect -p deb)

@@ -7,16 +7,7 @@ load helpers/common
 
 setup() {
 	common_setup
-	need_busybox
-	udc -q import "$BUSYBOX_TAR" bb:1 >/dev/null
-	udc -q create --name=bb bb:1 >/dev/null
-}
-
-# deb_container: the Debian image as container "deb".
-deb_container() {
-	need_debian
-	udc -q import "$DEBIAN_TAR" deb:1 >/dev/null
-	udc -q create --name=deb deb:1 >/dev/null
+	bb_container
 }
 
 # fake_root: the options that make the guest a fake root: none for an unprivileged user; for

@@ -1,22 +1,14 @@
 #!/usr/bin/env bats
-# run_more.bats - the P engine's read-only volumes, CLONE_FS threads, foreign ABIs, fexecve and
-# capabilities under fake root (P1 and P2 each; the read-only volumes under F1 too).
+# run_more.bats - the P engine's read-only volumes, CLONE_FS threads, foreign ABIs and fexecve
+# (P1 and P2 each; the read-only volumes under F1 too).
 
 load helpers/common
 
+# The helper programs these tests copy into ./src (tests/helpers/).
+HELPERS=(ro_try.py thr_cwd.py abi_try.c fexec_try.c hello_exe.c)
+
 setup() {
 	common_setup
-}
-
-# deb_container: the Debian image as container "deb", the helpers in ./src.
-deb_container() {
-	need_debian
-	udc -q import "$DEBIAN_TAR" deb:1 >/dev/null
-	udc -q create --name=deb deb:1 >/dev/null
-	mkdir -p src
-	cp "$TESTS_DIR/helpers/ro_try.py" "$TESTS_DIR/helpers/thr_cwd.py" \
-		"$TESTS_DIR/helpers/abi_try.c" "$TESTS_DIR/helpers/fexec_try.c" \
-		"$TESTS_DIR/helpers/hello_exe.c" src/
 }
 
 # tree_state DIR: every entry of DIR with type, size, mode, owner, mtime and ctime, and the
@@ -109,17 +101,17 @@ OUT
 }
 
 @test "more: writes into a :ro volume fail with EROFS, the host side unchanged (P1)" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	ro_cases P1
 }
 
 @test "more: writes into a :ro volume fail with EROFS, the host side unchanged (P2)" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	ro_cases P2
 }
 
 @test "more: writes into a :ro volume fail with EROFS, the host side unchanged (F1)" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	ro_cases F1
 }
 
@@ -136,12 +128,12 @@ OUT
 }
 
 @test "more: a thread's chdir and chroot are its process's (CLONE_FS) (P1)" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	thread_cases P1
 }
 
 @test "more: a thread's chdir and chroot are its process's (CLONE_FS) (P2)" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	thread_cases P2
 }
 
@@ -163,12 +155,12 @@ OUT
 }
 
 @test "more: int 0x80 and x32 syscalls of a 64-bit guest fail with ENOSYS (P1)" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	abi_cases P1
 }
 
 @test "more: int 0x80 and x32 syscalls of a 64-bit guest fail with ENOSYS (P2)" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	abi_cases P2
 }
 
@@ -192,11 +184,11 @@ OUT
 }
 
 @test "more: fexecve of a guest program uses the guest's loader (P1)" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	fexec_cases P1
 }
 
 @test "more: fexecve of a guest program uses the guest's loader (P2)" {
-	deb_container
+	deb_container "${HELPERS[@]}"
 	fexec_cases P2
 }

@@ -8,9 +8,7 @@ load helpers/common
 
 setup() {
 	common_setup
-	need_busybox
-	udc -q import "$BUSYBOX_TAR" bb:1 >/dev/null
-	udc -q create --name=bb bb:1 >/dev/null
+	bb_container
 }
 
 @test "$MODE_TAG run stress: a pipe into and out of run" {

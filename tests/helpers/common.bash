@@ -164,6 +164,24 @@ create_busybox() {
 	[[ $CID =~ $UUID_RE ]] || fail "create printed '$CID', not a container id"
 }
 
+# bb_container: the busybox image bb:1 and a container of it named bb (setup of the run suites).
+bb_container() {
+	need_busybox
+	udc -q import "$BUSYBOX_TAR" bb:1 >/dev/null
+	udc -q create --name=bb bb:1 >/dev/null
+}
+
+# deb_container [HELPER...]: the Debian image deb:1 and a container of it named deb; each HELPER
+# file of tests/helpers/ is copied into ./src (the tests bind it into the guest).
+deb_container() {
+	need_debian
+	udc -q import "$DEBIAN_TAR" deb:1 >/dev/null
+	udc -q create --name=deb deb:1 >/dev/null
+	[ $# -eq 0 ] && return 0
+	mkdir -p src
+	for f in "$@"; do cp "$TESTS_DIR/helpers/$f" src/; done
+}
+
 # container_root ID-OR-NAME: the root directory `inspect -p` prints (must exist).
 container_root() {
 	local r
