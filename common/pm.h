@@ -110,6 +110,26 @@ int pm_canon_at(const struct pm_table *t, const struct pm_fs *fs, const char *ro
 int pm_table_chroot(struct pm_table *dst, char *arena, size_t arena_size,
 		    const struct pm_table *src, const char *root);
 
+/* pm_rdonly.c: PM_RDONLY entries as read-only mounts (docs/design/ptrace.md). type is the S_IFMT
+ * bits of the file the call reaches, or -errno (-ENOENT: missing). Each answer is 0 or -errno. */
+/* Whether t has a read-only entry. */
+int pm_ro_any(const struct pm_table *t);
+/* Whether entry ent (-1: none) is read-only. */
+int pm_ro_entry(const struct pm_table *t, int ent);
+/* The entry of the directory holding canonical guest path guest ("/" itself: "/"'s). */
+int pm_ro_parent(const struct pm_table *t, const char *guest);
+/* open/creat of guest with open flags: EROFS for a write-open, O_TRUNC, O_CREAT of a new name. */
+int pm_ro_open(const struct pm_table *t, const char *guest, unsigned long flags, long type);
+/* A call making the name guest (mkdir, mknod, symlink, link's new name, bind): EROFS when new. */
+int pm_ro_new(const struct pm_table *t, const char *guest, long type);
+/* Removing or renaming guest: EBUSY for a read-only mount point itself, else its parent's. */
+int pm_ro_del(const struct pm_table *t, const char *guest);
+/* A change to the file itself (chmod, chown, utime, xattrs; truncate: not of a directory). */
+int pm_ro_attr(const struct pm_table *t, const char *guest, long type, int truncate);
+/* Whether entries e1 and e2 are different mounts one of which is read-only (rename, link:
+ * EXDEV comes first). */
+int pm_ro_xdev(const struct pm_table *t, int e1, int e2);
+
 /* pm_wire.c */
 /* Serialise t into buf (NUL-terminated); the length without NUL, or -ENOSPC. */
 int pm_wire_encode(const struct pm_table *t, char *buf, size_t size);

@@ -8,43 +8,19 @@
 #include "preload/pl_shim.h"
 
 /*
- * Each table entry stands for a mount; a read-only one refuses what the kernel's
- * mnt_want_write() refuses, in the kernel's order of checks (as ptrace/pt_rdonly.c does for
- * P): a missing file is ENOENT first, an existing one EEXIST first for the calls that create,
- * rename or link across entries EXDEV first. A table without a read-only entry costs one test.
+ * Each table entry stands for a mount; the rules of a read-only one are common/pm_rdonly.c's,
+ * shared with the P engine. Here: the guest path and file type as the shim sees them. A table
+ * without a read-only entry costs one test.
  */
 
+/* Whether the table has a read-only entry: computed once per process (it never changes). */
 static int pl_ro_any(void)
 {
 	static int any = -1;
-	const struct pm_table *t = pl_table();
 
-	if (any < 0) {
-		any = 0;
-		for (unsigned int i = 0; t && i < t->n; i++)
-			any |= (t->ent[i].flags & PM_RDONLY) != 0;
-	}
+	if (any < 0)
+		any = pm_ro_any(pl_table());
 	return any;
-}
-
-static int pl_ro_is(int ent)
-{
-	return ent >= 0 && (pl.t->ent[ent].flags & PM_RDONLY);
-}
-
-/* The entry of the directory holding the canonical guest path ("/" itself: "/"'s). */
-static int pl_ro_parent(const char *guest)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(guest, '/');
-	size_t n;
-
-	if (!slash)
-		return -1;
-	n = slash == guest ? 1 : (size_t)(slash - guest);
-	memcpy(dir, guest, n);
-	dir[n] = '\0';
-	return pm_entry_of(pl.t, dir);
 }
 
 /* The guest path pl_at saw: b->guest when it canonicalised, else path (with its directory). */
@@ -88,37 +64,15 @@ static long pl_ro_type(int fd, const char *p, unsigned int follow)
 
 static int pl_ro_open(int fl, const char *guest, int fd, const char *p)
 {
-	long type;
-
-	if (!pl_ro_is(pm_entry_of(pl.t, guest)))
-		return 0;
-	type = pl_ro_type(fd, p, !(fl & O_NOFOLLOW));
-	if ((fl & O_TMPFILE) == O_TMPFILE)
-		return type == S_IFDIR ? -EROFS : 0;
-	if (type == -ENOENT)
-		return (fl & O_CREAT) ? -EROFS : 0;
-	/* directories: EISDIR; symlinks (O_NOFOLLOW): ELOOP; devices, fifos, sockets: writable */
-	if (type != S_IFREG || (fl & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		return 0;
-	return (fl & O_ACCMODE) != O_RDONLY || (fl & O_TRUNC) ? -EROFS : 0;
-}
-
-/* Removing or renaming guest: its parent's entry decides; a ro mount point itself is busy. */
-static int pl_ro_del(const char *guest)
-{
-	char host[PATH_MAX];
-	unsigned int fl = 0;
-
-	if (pm_map_guest(pl.t, guest, host, &fl) == 0 && (fl & PM_MOUNTPOINT) && (fl & PM_RDONLY))
-		return -EBUSY;
-	return pl_ro_is(pl_ro_parent(guest)) ? -EROFS : 0;
+	if (!pm_ro_entry(pl.t, pm_entry_of(pl.t, guest)))
+		return 0; /* no stat of the file for a writable entry */
+	return pm_ro_open(pl.t, guest, (unsigned long)fl, pl_ro_type(fd, p, !(fl & O_NOFOLLOW)));
 }
 
 int pl_ro(enum pl_ro_kind k, int flags, int dirfd, const char *path, const struct pl_buf *b,
 	  int fd, const char *p)
 {
 	char guest[PATH_MAX];
-	long type;
 
 	if (k == PL_RO_NONE || !pl_ro_any() || !path || !path[0] ||
 	    pl_ro_guest(dirfd, path, b, p, guest) != 0)
@@ -127,17 +81,17 @@ int pl_ro(enum pl_ro_kind k, int flags, int dirfd, const char *path, const struc
 	case PL_RO_OPEN:
 		return pl_ro_open(flags, guest, fd, p);
 	case PL_RO_NEW:
-		if (!pl_ro_is(pl_ro_parent(guest)))
+		if (!pm_ro_entry(pl.t, pm_ro_parent(pl.t, guest)))
 			return 0;
-		return pl_ro_type(fd, p, 0) == -ENOENT ? -EROFS : 0;
+		return pm_ro_new(pl.t, guest, pl_ro_type(fd, p, 0));
 	case PL_RO_DEL:
-		return pl_ro_del(guest);
+		return pm_ro_del(pl.t, guest);
 	case PL_RO_ATTR:
 	case PL_RO_TRUNC:
-		if (!pl_ro_is(pm_entry_of(pl.t, guest)))
+		if (!pm_ro_entry(pl.t, pm_entry_of(pl.t, guest)))
 			return 0;
-		type = pl_ro_type(fd, p, (unsigned int)flags);
-		return type >= 0 && !(k == PL_RO_TRUNC && type == S_IFDIR) ? -EROFS : 0;
+		return pm_ro_attr(pl.t, guest, pl_ro_type(fd, p, (unsigned int)flags),
+				  k == PL_RO_TRUNC);
 	default:
 		return 0;
 	}
@@ -153,17 +107,17 @@ int pl_ro_two(int is_link, int ofd, const char *old, const struct pl_buf *b1, co
 	if (!pl_ro_any() || !old || !old[0] || !new || !new[0] ||
 	    pl_ro_guest(ofd, old, b1, p1, g1) || pl_ro_guest(nfd, new, b2, p2, g2))
 		return 0;
-	e1 = is_link ? pm_entry_of(pl.t, g1) : pl_ro_parent(g1);
-	e2 = pl_ro_parent(g2);
-	xdev = e1 >= 0 && e2 >= 0 && e1 != e2 && (pl_ro_is(e1) || pl_ro_is(e2));
+	e1 = is_link ? pm_entry_of(pl.t, g1) : pm_ro_parent(pl.t, g1);
+	e2 = pm_ro_parent(pl.t, g2);
+	xdev = pm_ro_xdev(pl.t, e1, e2);
 	if (is_link) { /* the new name is made first, then the mounts are compared */
-		err1 = pl_ro_is(e2) && pl_ro_type(fd2, p2, 0) == -ENOENT ? -EROFS : 0;
+		err1 = pm_ro_entry(pl.t, e2) ? pm_ro_new(pl.t, g2, pl_ro_type(fd2, p2, 0)) : 0;
 		return err1 ? err1 : xdev ? -EXDEV : 0;
 	}
 	if (xdev)
 		return -EXDEV;
-	err0 = pl_ro_del(g1);
-	err1 = pl_ro_del(g2);
+	err0 = pm_ro_del(pl.t, g1);
+	err1 = pm_ro_del(pl.t, g2);
 	return err0 ? err0 : err1;
 }
 
@@ -173,7 +127,7 @@ int pl_ro_fd(int fd)
 
 	if (!pl_ro_any() || fd < 0 || pl_dir_guest(fd, guest) != 0)
 		return 0;
-	return pl_ro_is(pm_entry_of(pl.t, guest)) ? -EROFS : 0;
+	return pm_ro_entry(pl.t, pm_entry_of(pl.t, guest)) ? -EROFS : 0;
 }
 
 int pl_ro_fmode(const char *mode)

@@ -213,7 +213,7 @@ static int pt_paths(struct pt_loop *l, struct pt_tracee *t, const struct pt_syse
 	struct user_regs_struct r = t->regs;
 	unsigned long top = pt_mem_stack_top(pt_reg_sp(&r));
 	struct pt_ro ro = {{0, 0}, {-1, -1}};
-	int changed = 0, rdonly = pt_rdonly_any(pt_loop_table(l, t)), n;
+	int changed = 0, rdonly = pm_ro_any(pt_loop_table(l, t)), n;
 	unsigned int slot;
 
 	for (slot = 0; slot < 2; slot++) {

@@ -135,7 +135,7 @@ int pt_openat2(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s
 			pt_how_canon(&how), guest, host);
 	if (n == 0 && (how.resolve & RESOLVE_NO_XDEV))
 		n = pt_how_xdev(c.table, &how, path, dir, guest);
-	if (n == 0 && pt_rdonly_any(c.table))
+	if (n == 0 && pm_ro_any(c.table))
 		n = pt_rdonly_open(c.table, &fs, (unsigned long)how.flags, guest, host);
 	if (n < 0)
 		return n;

@@ -12,9 +12,9 @@
 #include "ptrace/pt_rdonly.h"
 
 /*
- * Each table entry stands for a mount: a read-only one refuses, with EROFS, what the kernel's
- * mnt_want_write() refuses, in the kernel's order of checks (a missing file is ENOENT first, an
- * existing one EEXIST first for the calls that create, rename across mounts EXDEV first).
+ * Each table entry stands for a mount; the rules of a read-only one are common/pm_rdonly.c's
+ * (shared with the F engine). Here: which syscall does what to which path slot, and the file
+ * type as the tracer sees it.
  */
 
 /* What a path slot's operation does to the filesystem. */
@@ -72,35 +72,6 @@ static int pt_ro_kind(int idx, unsigned int slot)
 	}
 }
 
-int pt_rdonly_any(const struct pm_table *tb)
-{
-	unsigned int i;
-
-	for (i = 0; i < tb->n; i++)
-		if (tb->ent[i].flags & PM_RDONLY)
-			return 1;
-	return 0;
-}
-
-static int pt_ro_is(const struct pm_table *tb, int ent)
-{
-	return ent >= 0 && (tb->ent[ent].flags & PM_RDONLY);
-}
-
-/* The entry of the directory holding the canonical guest path (of "/" itself: "/"'s). */
-static int pt_ro_parent(const struct pm_table *tb, const char *guest)
-{
-	char dir[PATH_MAX];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", guest);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		return -1;
-	slash[slash == dir] = '\0';
-	return pm_entry_of(tb, dir);
-}
-
 /* The S_IFMT bits of host (not followed: pm_canon followed already), or -errno. */
 static long pt_ro_type(const struct pm_fs *fs, const char *host)
 {
@@ -113,45 +84,22 @@ static long pt_ro_type(const struct pm_fs *fs, const char *host)
 int pt_rdonly_open(const struct pm_table *tb, const struct pm_fs *fs, unsigned long fl,
 		   const char *guest, const char *host)
 {
-	long type;
-
-	if (!pt_ro_is(tb, pm_entry_of(tb, guest)))
-		return 0;
-	type = pt_ro_type(fs, host);
-	if ((fl & O_TMPFILE) == O_TMPFILE)
-		return type == S_IFDIR ? -EROFS : 0;
-	if (type == -ENOENT)
-		return (fl & O_CREAT) ? -EROFS : 0;
-	/* directories: EISDIR; symlinks (O_NOFOLLOW): ELOOP; devices, fifos, sockets: writable */
-	if (type != S_IFREG || (fl & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		return 0;
-	return (fl & O_ACCMODE) != O_RDONLY || (fl & O_TRUNC) ? -EROFS : 0;
+	if (!pm_ro_entry(tb, pm_entry_of(tb, guest)))
+		return 0; /* no stat of the file for a writable entry */
+	return pm_ro_open(tb, guest, fl, pt_ro_type(fs, host));
 }
 
 int pt_rdonly_new(const struct pm_table *tb, const struct pm_fs *fs, const char *guest,
 		  const char *host)
 {
-	if (!pt_ro_is(tb, pt_ro_parent(tb, guest)))
+	if (!pm_ro_entry(tb, pm_ro_parent(tb, guest)))
 		return 0;
-	return pt_ro_type(fs, host) == -ENOENT ? -EROFS : 0;
-}
-
-/* Removing or renaming guest: its parent's mount decides; a ro mount point itself is busy. */
-static int pt_ro_del(const struct pm_table *tb, const char *guest, int parent)
-{
-	unsigned int fl = 0;
-	char host[PATH_MAX];
-
-	if (pm_map_guest(tb, guest, host, &fl) == 0 && (fl & PM_MOUNTPOINT) && (fl & PM_RDONLY))
-		return -EBUSY;
-	return pt_ro_is(tb, parent) ? -EROFS : 0;
+	return pm_ro_new(tb, guest, pt_ro_type(fs, host));
 }
 
 void pt_rdonly_slot(const struct pm_table *tb, const struct pm_fs *fs, int idx, unsigned int slot,
 		    unsigned long flags, const char *guest, const char *host, struct pt_ro *ro)
 {
-	long type;
-
 	ro->err[slot] = 0;
 	ro->ent[slot] = -1;
 	switch (pt_ro_kind(idx, slot)) {
@@ -161,19 +109,18 @@ void pt_rdonly_slot(const struct pm_table *tb, const struct pm_fs *fs, int idx, 
 		ro->err[slot] = pt_rdonly_open(tb, fs, flags, guest, host);
 		break;
 	case PT_RO_NEW:
-		ro->ent[slot] = pt_ro_parent(tb, guest);
+		ro->ent[slot] = pm_ro_parent(tb, guest);
 		ro->err[slot] = pt_rdonly_new(tb, fs, guest, host);
 		break;
 	case PT_RO_DEL:
-		ro->ent[slot] = pt_ro_parent(tb, guest);
-		ro->err[slot] = pt_ro_del(tb, guest, ro->ent[slot]);
+		ro->ent[slot] = pm_ro_parent(tb, guest);
+		ro->err[slot] = pm_ro_del(tb, guest);
 		break;
 	case PT_RO_ATTR:
 		ro->ent[slot] = pm_entry_of(tb, guest);
-		type = pt_ro_type(fs, host);
-		if (type >= 0 && pt_ro_is(tb, ro->ent[slot]) &&
-		    !(idx == PT_SYS_truncate && type == S_IFDIR))
-			ro->err[slot] = -EROFS;
+		if (pm_ro_entry(tb, ro->ent[slot]))
+			ro->err[slot] = pm_ro_attr(tb, guest, pt_ro_type(fs, host),
+						   idx == PT_SYS_truncate);
 		break;
 	case PT_RO_SRC:
 		ro->ent[slot] = pm_entry_of(tb, guest);
@@ -185,8 +132,7 @@ void pt_rdonly_slot(const struct pm_table *tb, const struct pm_fs *fs, int idx, 
 
 int pt_rdonly_pair(const struct pm_table *tb, int idx, const struct pt_ro *ro)
 {
-	int xdev = ro->ent[0] >= 0 && ro->ent[1] >= 0 && ro->ent[0] != ro->ent[1] &&
-		   (pt_ro_is(tb, ro->ent[0]) || pt_ro_is(tb, ro->ent[1]));
+	int xdev = pm_ro_xdev(tb, ro->ent[0], ro->ent[1]);
 
 	switch (idx) {
 	case PT_SYS_rename:
@@ -250,7 +196,7 @@ int pt_rdonly_fd(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent 
 	default:
 		return 0;
 	}
-	if (!pt_rdonly_any(tb) || pt_dirfd_host(t, fd, host) != 0 || host[0] != '/' ||
+	if (!pm_ro_any(tb) || pt_dirfd_host(t, fd, host) != 0 || host[0] != '/' ||
 	    pm_map_host(tb, host, guest, &fl) != 0)
 		return 0;
 	return (fl & PM_RDONLY) ? -EROFS : 0;

@@ -13,8 +13,6 @@ struct pt_ro {
 	int ent[2]; /* the table entry the slot's operation acts on, -1: none */
 };
 
-/* Whether any entry of tb is read-only (nothing to check otherwise). */
-int pt_rdonly_any(const struct pm_table *tb);
 /*
  * Record in ro the verdict on slot of table syscall idx, canonicalised to guest and host
  * (flags: its flags argument, for open). tb must be the one pm_canon used.

@@ -90,7 +90,7 @@ int pt_sockaddr(struct pt_loop *l, struct pt_tracee *t)
 	}
 	pt_fs_init(l, t, &c, &fs);
 	n = pm_canon(c.table, &fs, dir, path, s->nr == __NR_bind ? 0 : PM_FOLLOW, guest, host);
-	if (n == 0 && s->nr == __NR_bind && pt_rdonly_any(c.table))
+	if (n == 0 && s->nr == __NR_bind && pm_ro_any(c.table))
 		n = pt_rdonly_new(c.table, &fs, guest, host); /* the socket file is made */
 	if (n == 0)
 		n = pt_sun_host(t, host, out.sun_path);
