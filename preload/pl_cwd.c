@@ -12,6 +12,7 @@
 /* The guest cwd into buf (size bytes; buf NULL: a malloc'd copy of size or exact length). */
 PL_EXPORT char *getcwd(char *buf, size_t size)
 {
+	PL_TRACED(char *(*)(char *, size_t), getcwd, buf, size);
 	char guest[PATH_MAX];
 	size_t n;
 	int r;
@@ -56,6 +57,7 @@ PL_EXPORT char *getwd(char *buf)
 /* chdir: the real cwd is always the host directory; getcwd maps it back. */
 PL_EXPORT int chdir(const char *path)
 {
+	PL_TRACED(int (*)(const char *), chdir, path);
 	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
 	return (int)pl_ret(pl_sys(SYS_chdir, (long)PL_ABS(fd, p), 0, 0, 0, 0));
 }
@@ -94,4 +96,15 @@ char *canonicalize_file_name(const char *path);
 PL_EXPORT char *canonicalize_file_name(const char *path)
 {
 	return realpath(path, NULL);
+}
+
+/* chroot: under the P1 tracer it is emulated there, and the tracer translates from then on. */
+int chroot(const char *path);
+PL_EXPORT int chroot(const char *path)
+{
+	long r = pl_sys_traced(SYS_chroot, (long)path, 0, 0, 0, 0);
+
+	if (r == 0 && pl_traced())
+		pl_untranslated();
+	return (int)pl_ret(r);
 }

@@ -403,6 +403,8 @@ static int pl_prepare(struct pl_plan *x, const char **av, const char *path, char
 
 int pl_execve(const char *path, char *const argv[], char *const envp[])
 {
+	if (pl_traced()) /* the tracer plans it */
+		return (int)pl_ret(pl_sys_traced(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0));
 	size_t na = pl_count(argv), ne = pl_count(envp);
 	const char *av[na + PL_EXEC_EXTRA + 2], *ev[ne + 8];
 	struct pl_plan x;
@@ -469,6 +471,7 @@ static int pl_try_exec(const char *cand, void *ctx)
 
 int pl_execvpe(const char *name, char *const argv[], char *const envp[])
 {
+	PL_TRACED(int (*)(const char *, char *const[], char *const[]), execvpe, name, argv, envp);
 	struct pl_exec_args a = { argv, envp };
 
 	if (!name || !*name)
@@ -514,6 +517,7 @@ int pl_exec_search(const char *name, const char *path_env, char out[PATH_MAX])
 int pl_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
 	     const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
+	PL_TRACED(&posix_spawn, posix_spawn, pid, path, fa, attr, argv, envp);
 	PL_REAL(&posix_spawn, posix_spawn);
 	size_t na = pl_count(argv), ne = pl_count(envp);
 	const char *av[na + PL_EXEC_EXTRA + 2], *ev[ne + 8];
@@ -538,6 +542,7 @@ PL_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_a
 PL_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
 			   const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
+	PL_TRACED(&posix_spawnp, posix_spawnp, pid, file, fa, attr, argv, envp);
 	char path[PATH_MAX];
 	int r;
 

@@ -33,6 +33,9 @@ PL_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 /* fexecve: the program's path from /proc/self/fd (a deleted or anonymous file runs as is). */
 PL_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
+	if (pl_traced())
+		return (int)pl_ret(pl_sys_traced(SYS_execveat, fd, (long)"", (long)argv,
+						 (long)envp, AT_EMPTY_PATH));
 	char guest[PATH_MAX];
 
 	if (pl_table() && pl_dir_guest(fd, guest) == 0)

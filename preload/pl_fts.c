@@ -257,6 +257,8 @@ static void pl_fts_bind(struct pl_fts *s)
 PL_EXPORT FTS *fts_open(char *const *argv, int options,
 			int (*compar)(const FTSENT **, const FTSENT **))
 {
+	PL_TRACED(FTS * (*)(char *const *, int, int (*)(const FTSENT **, const FTSENT **)),
+		  fts_open, argv, options, compar);
 	PL_REAL(FTS * (*)(char *const *, int, int (*)(const FTSENT **, const FTSENT **)), fts_open);
 	struct pl_fts *s, *outer = pl_fts_cur;
 	char **hv;
@@ -293,6 +295,7 @@ PL_EXPORT FTS *fts_open(char *const *argv, int options,
 
 PL_EXPORT FTSENT *fts_read(FTS *sp)
 {
+	PL_TRACED(FTSENT * (*)(FTS *), fts_read, sp);
 	PL_REAL(FTSENT * (*)(FTS *), fts_read);
 	struct pl_fts *s = pl_fts_find(sp, 0), *outer = pl_fts_cur;
 	FTSENT *p;
@@ -312,6 +315,7 @@ PL_EXPORT FTSENT *fts_read(FTS *sp)
 
 PL_EXPORT FTSENT *fts_children(FTS *sp, int options)
 {
+	PL_TRACED(FTSENT * (*)(FTS *, int), fts_children, sp, options);
 	PL_REAL(FTSENT * (*)(FTS *, int), fts_children);
 	struct pl_fts *s = pl_fts_find(sp, 0), *outer = pl_fts_cur;
 	FTSENT *p;
@@ -331,6 +335,7 @@ PL_EXPORT FTSENT *fts_children(FTS *sp, int options)
 
 PL_EXPORT int fts_close(FTS *sp)
 {
+	PL_TRACED(int (*)(FTS *), fts_close, sp);
 	PL_REAL(int (*)(FTS *), fts_close);
 	struct pl_fts *s = pl_fts_find(sp, 1);
 

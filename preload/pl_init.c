@@ -70,6 +70,54 @@ static void pl_fix_argv0(void)
 	while (*e++);
 }
 
+/* "cookie:ruid:rgid:guid:ggid" of PL_ENV_PT: 0 when well formed. */
+static int pl_parse_pt(const char *v)
+{
+	unsigned long c = 0;
+	int i;
+
+	for (; (*v >= '0' && *v <= '9') || (*v >= 'a' && *v <= 'f'); v++)
+		c = c * 16 + (unsigned long)(*v <= '9' ? *v - '0' : *v - 'a' + 10);
+	for (i = 0; i < 4 && *v == ':'; i++) {
+		unsigned long n = 0;
+
+		for (v++; *v >= '0' && *v <= '9' && n < 0x100000000ul; v++)
+			n = n * 10 + (unsigned long)(*v - '0');
+		pl.ids[i] = (unsigned int)n;
+	}
+	if (i < 4 || *v || !c)
+		return -1;
+	pl.cookie = c;
+	return 0;
+}
+
+/* Under the P1 tracer: the settings of PL_ENV_PT (a malformed one: everything to the tracer). */
+static void pl_init_traced(void)
+{
+	char pt[128];
+
+	pl_save(PL_ENV_PT, pt, sizeof(pt));
+	if (!pt[0])
+		return;
+	pl.traced = 1;
+	if (pl_parse_pt(pl_setting(pt)) != 0)
+		pl.t = NULL;
+}
+
+void pl_untranslated(void)
+{
+	pl.t = NULL;
+	pl.cookie = 0;
+}
+
+void pl_owner(unsigned int *uid, unsigned int *gid)
+{
+	if (*uid == pl.ids[0])
+		*uid = pl.ids[2];
+	if (*gid == pl.ids[1])
+		*gid = pl.ids[3];
+}
+
 void pl_init(void)
 {
 	const char *w;
@@ -84,6 +132,9 @@ void pl_init(void)
 	w = pl_setting(pl.wire);
 	if (w && pm_wire_decode(&pl.table, pl.arena, sizeof(pl.arena), w) == 0)
 		pl.t = &pl.table;
+	pl_init_traced();
+	if (pl.traced && !pl.cookie)
+		pl.t = NULL;
 }
 
 __attribute__((constructor)) static void pl_constructor(void)
@@ -101,7 +152,19 @@ void *pl_next(const char *name)
 long pl_sys(long nr, long a, long b, long c, long d, long e)
 {
 	int saved = errno;
-	long r = syscall(nr, a, b, c, d, e);
+	long r = syscall(nr, a, b, c, d, e, pl.cookie);
+
+	if (r < 0) {
+		r = -errno;
+		errno = saved;
+	}
+	return r;
+}
+
+long pl_sys_traced(long nr, long a, long b, long c, long d, long e)
+{
+	int saved = errno;
+	long r = syscall(nr, a, b, c, d, e, 0L);
 
 	if (r < 0) {
 		r = -errno;

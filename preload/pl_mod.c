@@ -134,6 +134,8 @@ PL_EXPORT int chmod(const char *path, mode_t mode)
 
 PL_EXPORT int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 {
+	if (flags) /* AT_SYMLINK_NOFOLLOW: the library's emulation, through the tracer */
+		PL_TRACED(int (*)(int, const char *, mode_t, int), fchmodat, dirfd, path, mode, flags);
 	PL_REAL(int (*)(int, const char *, mode_t, int), fchmodat);
 	if (path && !path[0] && (flags & AT_EMPTY_PATH) && pl_ro_fd(dirfd))
 		return (int)pl_ret(-EROFS);
@@ -149,16 +151,23 @@ PL_EXPORT int lchmod(const char *path, mode_t mode)
 
 PL_EXPORT int chown(const char *path, uid_t uid, gid_t gid)
 {
+	if (pl_traced()) /* the tracer fakes ownership */
+		return (int)pl_ret(pl_sys_traced(SYS_fchownat, AT_FDCWD, (long)path, uid, gid, 0));
 	PL_AT1(SYS_fchownat, AT_FDCWD, path, PL_FOLLOW, uid, gid, 0, PL_RO_ATTR);
 }
 
 PL_EXPORT int lchown(const char *path, uid_t uid, gid_t gid)
 {
+	if (pl_traced())
+		return (int)pl_ret(pl_sys_traced(SYS_fchownat, AT_FDCWD, (long)path, uid, gid,
+						 AT_SYMLINK_NOFOLLOW));
 	PL_AT1(SYS_fchownat, AT_FDCWD, path, 0, uid, gid, AT_SYMLINK_NOFOLLOW, PL_RO_ATTR);
 }
 
 PL_EXPORT int fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
 {
+	if (pl_traced())
+		return (int)pl_ret(pl_sys_traced(SYS_fchownat, dirfd, (long)path, uid, gid, flags));
 	if (path && !path[0] && (flags & AT_EMPTY_PATH) && pl_ro_fd(dirfd))
 		return (int)pl_ret(-EROFS);
 	PL_AT1(SYS_fchownat, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, uid, gid,
@@ -242,6 +251,8 @@ PL_EXPORT int fchmod(int fd, mode_t mode)
 
 PL_EXPORT int fchown(int fd, uid_t uid, gid_t gid)
 {
+	if (pl_traced())
+		return (int)pl_ret(pl_sys_traced(SYS_fchown, fd, uid, gid, 0, 0));
 	int e = pl_ro_fd(fd);
 
 	return (int)pl_ret(e ? e : pl_sys(SYS_fchown, fd, uid, gid, 0, 0));

@@ -22,6 +22,8 @@ static unsigned int pl_open_follow(int flags)
 /* openat(2) on the translated path; mode only with O_CREAT or O_TMPFILE. */
 static int pl_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
+	if (pl_proc_traced(path))
+		return (int)pl_ret(pl_sys_traced(SYS_openat, dirfd, (long)path, flags, mode, 0));
 	PL_AT(dirfd, path, pl_open_follow(flags), fd, p);
 	PL_RO(PL_RO_OPEN, flags, dirfd, path, fd, p);
 	return (int)pl_ret(pl_sys(SYS_openat, fd, (long)p, flags, mode, 0));
@@ -100,6 +102,7 @@ PL_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 
 PL_EXPORT FILE *fopen64(const char *path, const char *mode)
 {
+	PL_TRACED(FILE * (*)(const char *, const char *), fopen64, path, mode);
 	PL_REAL(FILE * (*)(const char *, const char *), fopen64);
 	PL_AT_PTR(AT_FDCWD, path, strchr(mode, 'x') ? 0 : PL_FOLLOW, fd, p);
 	PL_RO_PTR(PL_RO_OPEN, pl_ro_fmode(mode), AT_FDCWD, path, fd, p);
@@ -108,6 +111,7 @@ PL_EXPORT FILE *fopen64(const char *path, const char *mode)
 
 PL_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *f)
 {
+	PL_TRACED(FILE * (*)(const char *, const char *, FILE *), freopen64, path, mode, f);
 	PL_REAL(FILE * (*)(const char *, const char *, FILE *), freopen64);
 	if (!path)
 		return real_freopen64(path, mode, f);
@@ -119,6 +123,7 @@ PL_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *f)
 
 PL_EXPORT FILE *fopen(const char *path, const char *mode)
 {
+	PL_TRACED(FILE * (*)(const char *, const char *), fopen, path, mode);
 	PL_REAL(FILE * (*)(const char *, const char *), fopen);
 	PL_AT_PTR(AT_FDCWD, path, strchr(mode, 'x') ? 0 : PL_FOLLOW, fd, p);
 	PL_RO_PTR(PL_RO_OPEN, pl_ro_fmode(mode), AT_FDCWD, path, fd, p);
@@ -127,6 +132,7 @@ PL_EXPORT FILE *fopen(const char *path, const char *mode)
 
 PL_EXPORT FILE *freopen(const char *path, const char *mode, FILE *f)
 {
+	PL_TRACED(FILE * (*)(const char *, const char *, FILE *), freopen, path, mode, f);
 	PL_REAL(FILE * (*)(const char *, const char *, FILE *), freopen);
 	if (!path) /* a mode change of the same file */
 		return real_freopen(path, mode, f);
@@ -135,11 +141,22 @@ PL_EXPORT FILE *freopen(const char *path, const char *mode, FILE *f)
 	return real_freopen(PL_ABS(fd, p), mode, f);
 }
 
+/* opendir: the directory opened as open(2) would (translated), then fdopendir. */
 PL_EXPORT DIR *opendir(const char *path)
 {
-	PL_REAL(DIR * (*)(const char *), opendir);
-	PL_AT_PTR(AT_FDCWD, path, PL_FOLLOW, fd, p);
-	return real_opendir(PL_ABS(fd, p));
+	int fd = pl_openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC, 0);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+
+		pl_sys(SYS_close, fd, 0, 0, 0, 0);
+		errno = e;
+	}
+	return d;
 }
 
 typedef int (*pl_filter_fn)(const struct dirent *);
@@ -148,6 +165,8 @@ typedef int (*pl_compar_fn)(const struct dirent **, const struct dirent **);
 PL_EXPORT int scandir(const char *path, struct dirent ***list, pl_filter_fn filter,
 		      pl_compar_fn compar)
 {
+	PL_TRACED(int (*)(const char *, struct dirent ***, pl_filter_fn, pl_compar_fn), scandir,
+		  path, list, filter, compar);
 	PL_REAL(int (*)(const char *, struct dirent ***, pl_filter_fn, pl_compar_fn), scandir);
 	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
 	return real_scandir(PL_ABS(fd, p), list, filter, compar);
@@ -160,6 +179,8 @@ typedef int (*pl_compar64_fn)(const struct dirent64 **, const struct dirent64 **
 PL_EXPORT int scandir64(const char *path, struct dirent64 ***list, pl_filter64_fn filter,
 			pl_compar64_fn compar)
 {
+	PL_TRACED(int (*)(const char *, struct dirent64 ***, pl_filter64_fn, pl_compar64_fn),
+		  scandir64, path, list, filter, compar);
 	PL_REAL(int (*)(const char *, struct dirent64 ***, pl_filter64_fn, pl_compar64_fn),
 		scandir64);
 	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
@@ -170,6 +191,7 @@ PL_EXPORT int scandir64(const char *path, struct dirent64 ***list, pl_filter64_f
 /* dlopen: a name with a '/' is a path; a bare name is the loader's search (--library-path). */
 PL_EXPORT void *dlopen(const char *path, int mode)
 {
+	PL_TRACED(void *(*)(const char *, int), dlopen, path, mode);
 	PL_REAL(void *(*)(const char *, int), dlopen);
 	if (!path || !strchr(path, '/'))
 		return real_dlopen(path, mode);
@@ -214,6 +236,7 @@ static void pl_template_back(char *tmpl, const char *host)
 }
 
 #define PL_MKTEMP(type, name, ...)                                                                 \
+	PL_TRACED(type, name, tmpl, ##__VA_ARGS__);                                                \
 	struct pl_buf b;                                                                           \
 	const char *p;                                                                             \
 	int r = pl_template(tmpl, &b, &p), fd;                                                     \
@@ -254,6 +277,7 @@ PL_EXPORT int mkstemp64(char *tmpl)
 
 PL_EXPORT char *mkdtemp(char *tmpl)
 {
+	PL_TRACED(char *(*)(char *), mkdtemp, tmpl);
 	struct pl_buf b;
 	const char *p;
 	int r = pl_template(tmpl, &b, &p);

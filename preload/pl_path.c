@@ -21,15 +21,37 @@ static int pl_proc_magic(const char *host)
 	return last - host >= 3 && !strncmp(last - 3, "/fd/", 4);
 }
 
-/* fs op: as the raw one, but a /proc magic link is what it points to, not a symlink. */
+/*
+ * fs ops as pm_fs.c's raw ones, but through pl_sys (with the cookie under the P1 tracer: these
+ * are host paths), and a /proc magic link is what it points to, not a symlink.
+ */
 static int pl_fs_kind(void *ctx, const char *host, int follow, unsigned int *type)
 {
-	return pm_fs_raw_ops()->kind(ctx, host, follow || pl_proc_magic(host), type);
+	struct stat st;
+	long r = pl_sys(SYS_newfstatat, AT_FDCWD, (long)host, (long)&st,
+			follow || pl_proc_magic(host) ? 0 : AT_SYMLINK_NOFOLLOW, 0);
+
+	(void)ctx;
+	if (r < 0)
+		return (int)r;
+	*type = (unsigned int)(st.st_mode & S_IFMT);
+	return 0;
 }
 
 static int pl_fs_readlink(void *ctx, const char *host, char *buf, size_t size)
 {
-	return pm_fs_raw_ops()->readlink(ctx, host, buf, size);
+	long r;
+
+	(void)ctx;
+	if (size < 2)
+		return -ENAMETOOLONG;
+	r = pl_sys(SYS_readlinkat, AT_FDCWD, (long)host, (long)buf, (long)size, 0);
+	if (r < 0)
+		return (int)r;
+	if ((size_t)r >= size)
+		return -ENAMETOOLONG;
+	buf[r] = '\0';
+	return (int)r;
 }
 
 static const struct pm_fs_ops pl_fs_ops = { .kind = pl_fs_kind, .readlink = pl_fs_readlink };

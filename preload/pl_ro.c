@@ -13,14 +13,26 @@
  * without a read-only entry costs one test.
  */
 
-/* Whether the table has a read-only entry: computed once per process (it never changes). */
+/*
+ * Whether the table has a read-only entry: computed once per process (the table never changes;
+ * under the P1 tracer it goes away after a chroot, and the tracer then checks).
+ */
 static int pl_ro_any(void)
 {
 	static int any = -1;
 
+	if (!pl_table())
+		return 0;
 	if (any < 0)
 		any = pm_ro_any(pl_table());
 	return any;
+}
+
+/* Whether an open with flags only reads (no write access, no creation, no truncation). */
+static int pl_ro_reads(int flags)
+{
+	return (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_CREAT | O_TRUNC)) &&
+	       (flags & O_TMPFILE) != O_TMPFILE;
 }
 
 /* The guest path pl_at saw: b->guest when it canonicalised, else path (with its directory). */
@@ -74,7 +86,8 @@ int pl_ro(enum pl_ro_kind k, int flags, int dirfd, const char *path, const struc
 {
 	char guest[PATH_MAX];
 
-	if (k == PL_RO_NONE || !pl_ro_any() || !path || !path[0] ||
+	if (k == PL_RO_NONE || (k == PL_RO_OPEN && pl_ro_reads(flags)) || !pl_ro_any() || !path ||
+	    !path[0] ||
 	    pl_ro_guest(dirfd, path, b, p, guest) != 0)
 		return 0;
 	switch (k) {

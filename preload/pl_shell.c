@@ -42,6 +42,7 @@ static int pl_wait(pid_t pid)
 /* system: SIGINT and SIGQUIT ignored and SIGCHLD blocked while the shell runs (POSIX). */
 PL_EXPORT int system(const char *cmd)
 {
+	PL_TRACED(&system, system, cmd);
 	PL_REAL(&system, system);
 	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
 	sigset_t chld, omask, def;
@@ -120,6 +121,7 @@ static int pl_popen_spawn(pid_t *pid, const char *cmd, int end, int target)
 
 PL_EXPORT FILE *popen(const char *cmd, const char *mode)
 {
+	PL_TRACED(&popen, popen, cmd, mode);
 	PL_REAL(&popen, popen);
 	int fds[2], rd, cloexec, slot, r;
 	FILE *f = NULL;
@@ -160,6 +162,7 @@ PL_EXPORT FILE *popen(const char *cmd, const char *mode)
 
 PL_EXPORT int pclose(FILE *f)
 {
+	PL_TRACED(&pclose, pclose, f);
 	PL_REAL(&pclose, pclose);
 	pid_t pid = -1;
 

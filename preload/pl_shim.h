@@ -25,6 +25,7 @@
 #define PL_ENV_LDMUSL "UDOCKERC_LDPATH_MUSL" /* ... for musl loaders */
 #define PL_ENV_ARGV0 "UDOCKERC_ARGV0"	   /* "N ARGV0": argv[0] for a loader without --argv0 */
 #define PL_ENV_EXE "UDOCKERC_EXE"	   /* host path of the program its loader runs */
+#define PL_ENV_PT "UDOCKERC_PT"		   /* under the P1 tracer: "cookie:ruid:rgid:guid:ggid" */
 #define PL_SHIM_GLIBC "libudockerc-preload.so"
 #define PL_SHIM_MUSL "libudockerc-preload-musl.so"
 
@@ -42,6 +43,14 @@ struct pl_state {
 	char ldpath[PL_SETTING_MAX];
 	char ldmusl[PL_SETTING_MAX];
 	int ready;
+	/*
+	 * Under the P1 tracer (PL_ENV_PT): the shim translates only calls that change no state of
+	 * the tracer, makes them with the cookie as a sixth argument (the filter lets them through)
+	 * and shows owners as the tracer does; everything else goes to the tracer untranslated.
+	 */
+	int traced;
+	unsigned long cookie;	   /* 0: none (not traced, or translation off after chroot) */
+	unsigned int ids[4];	   /* real uid, real gid, guest uid, guest gid */
 };
 extern struct pl_state pl;
 
@@ -53,6 +62,26 @@ static inline const struct pm_table *pl_table(void)
 		pl_init();
 	return pl.t;
 }
+
+/* Whether this process runs under the P1 tracer (see struct pl_state). */
+static inline int pl_traced(void)
+{
+	if (__builtin_expect(!pl.ready, 0))
+		pl_init();
+	return pl.traced;
+}
+/*
+ * Under the tracer: whether a call on path goes to the tracer as the guest made it: /proc
+ * (exe and root links name guest things the kernel does not know).
+ */
+static inline int pl_proc_traced(const char *path)
+{
+	return pl_traced() && path && path[0] == '/' && !__builtin_strncmp(path, "/proc/", 6);
+}
+/* Under the tracer: owners of the real user shown as the guest's, as the tracer shows them. */
+void pl_owner(unsigned int *uid, unsigned int *gid);
+/* Under the tracer: after a successful chroot, the tracer translates everything. */
+void pl_untranslated(void);
 
 /* The value of "NAME=value" saved in buf, or NULL when unset. */
 const char *pl_setting(const char *buf);
@@ -117,8 +146,10 @@ static inline long pl_ret(long r)
 	}
 	return r;
 }
-/* A raw system call: its result or -errno, errno untouched. */
+/* A raw system call: its result or -errno, errno untouched (with the cookie under P1). */
 long pl_sys(long nr, long a, long b, long c, long d, long e);
+/* The same, never with the cookie: the tracer sees it (under P1: the guest's own arguments). */
+long pl_sys_traced(long nr, long a, long b, long c, long d, long e);
 
 /*
  * Translate path (relative to dirfd) into the variables fdv and pv of the calling wrapper, or
@@ -204,5 +235,17 @@ void *pl_next(const char *name);
 	static __typeof__(type) real_##name;                                                       \
 	if (!real_##name)                                                                          \
 		real_##name = (__typeof__(real_##name))pl_next(#name)
+/*
+ * Under the P1 tracer: return what the next definition answers to the guest's own arguments
+ * (its system calls reach the tracer, which translates them). For calls that change the
+ * tracer's state (cwd, programs, ids) or go through the C library past the shim.
+ */
+#define PL_TRACED(type, name, ...)                                                                 \
+	do {                                                                                       \
+		if (pl_traced()) {                                                                 \
+			PL_REAL(type, name);                                                       \
+			return real_##name(__VA_ARGS__);                                           \
+		}                                                                                  \
+	} while (0)
 
 #endif

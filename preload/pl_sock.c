@@ -46,6 +46,7 @@ static int pl_sun(const struct sockaddr *a, socklen_t len, unsigned int follow,
 
 PL_EXPORT int bind(int s, const struct sockaddr *a, socklen_t len)
 {
+	PL_TRACED(int (*)(int, const struct sockaddr *, socklen_t), bind, s, a, len);
 	struct sockaddr_un u;
 	int r = pl_table() ? pl_sun(a, len, 0, &u, &len) : 0;
 
@@ -56,6 +57,7 @@ PL_EXPORT int bind(int s, const struct sockaddr *a, socklen_t len)
 
 PL_EXPORT int connect(int s, const struct sockaddr *a, socklen_t len)
 {
+	PL_TRACED(int (*)(int, const struct sockaddr *, socklen_t), connect, s, a, len);
 	PL_REAL(int (*)(int, const struct sockaddr *, socklen_t), connect);
 	struct sockaddr_un u;
 	int r = pl_table() ? pl_sun(a, len, PL_FOLLOW, &u, &len) : 0;

@@ -11,6 +11,22 @@
 
 #include "preload/pl_shim.h"
 
+/* Under the P1 tracer, r (a stat call's result) with st's owners shown as the tracer shows them. */
+static long pl_stat_owner(long call, void *st, long r)
+{
+	if (r != 0 || !pl.traced)
+		return r;
+#ifdef __GLIBC__ /* statx is wrapped for glibc only */
+	if (call == SYS_statx) {
+		pl_owner(&((struct statx *)st)->stx_uid, &((struct statx *)st)->stx_gid);
+		return r;
+	}
+#endif
+	(void)call;
+	pl_owner(&((struct stat *)st)->st_uid, &((struct stat *)st)->st_gid);
+	return r;
+}
+
 /*
  * Fast path of the stat family: an absolute path under the root entry reached without a
  * symlink is looked at through its O_PATH descriptor (one walk instead of two). call is
@@ -28,9 +44,11 @@ static long pl_stat_fast(long call, const char *path, int flags, void *st, unsig
 	if (fd < 0)
 		return fd;
 	if (call == SYS_statx)
-		r = pl_sys(SYS_statx, fd, (long)"", flags | AT_EMPTY_PATH, mask, (long)st);
+		r = pl_stat_owner(SYS_statx, st, pl_sys(SYS_statx, fd, (long)"", flags | AT_EMPTY_PATH,
+							 mask, (long)st));
 	else
-		r = pl_sys(SYS_newfstatat, fd, (long)"", (long)st, flags | AT_EMPTY_PATH, 0);
+		r = pl_stat_owner(SYS_newfstatat, st, pl_sys(SYS_newfstatat, fd, (long)"", (long)st,
+							     flags | AT_EMPTY_PATH, 0));
 	pl_sys(SYS_close, fd, 0, 0, 0, 0);
 	return r;
 }
@@ -38,12 +56,15 @@ static long pl_stat_fast(long call, const char *path, int flags, void *st, unsig
 /* 64-bit ABIs: the kernel's struct stat (newfstatat) is the C library's. */
 static int pl_fstatat(int dirfd, const char *path, void *st, int flags)
 {
+	if (pl_proc_traced(path))
+		return (int)pl_ret(pl_sys_traced(SYS_newfstatat, dirfd, (long)path, (long)st, flags, 0));
 	long r = pl_stat_fast(SYS_newfstatat, path, flags, st, 0);
 
 	if (r != -EAGAIN)
 		return (int)pl_ret(r);
 	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
-	return (int)pl_ret(pl_sys(SYS_newfstatat, fd, (long)p, (long)st, flags, 0));
+	return (int)pl_ret(pl_stat_owner(SYS_newfstatat, st,
+					 pl_sys(SYS_newfstatat, fd, (long)p, (long)st, flags, 0)));
 }
 
 PL_EXPORT int stat(const char *path, struct stat *st)
@@ -125,18 +146,23 @@ PL_EXPORT int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *
 #ifdef __GLIBC__
 PL_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
 {
+	if (pl_proc_traced(path))
+		return (int)pl_ret(pl_sys_traced(SYS_statx, dirfd, (long)path, flags, mask, (long)stx));
 	long r = pl_stat_fast(SYS_statx, path, flags, stx, mask);
 
 	if (r != -EAGAIN)
 		return (int)pl_ret(r);
 	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
-	return (int)pl_ret(pl_sys(SYS_statx, fd, (long)p, flags, mask, (long)stx));
+	return (int)pl_ret(pl_stat_owner(SYS_statx, stx,
+					 pl_sys(SYS_statx, fd, (long)p, flags, mask, (long)stx)));
 }
 #endif
 
 /* faccessat with flags: faccessat2, or the C library's emulation on kernels without it. */
 static int pl_faccessat(int dirfd, const char *path, int mode, int flags)
 {
+	if (flags) /* faccessat2 or the library's emulation, through the tracer */
+		PL_TRACED(int (*)(int, const char *, int, int), faccessat, dirfd, path, mode, flags);
 	PL_REAL(int (*)(int, const char *, int, int), faccessat);
 	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
 	if (!flags)
@@ -173,6 +199,10 @@ static ssize_t pl_readlinkat(int dirfd, const char *path, char *buf, size_t size
 	char host[PATH_MAX], guest[PATH_MAX];
 	size_t n;
 	long r;
+
+	if (pl_proc_traced(path))
+		return pl_ret(pl_sys_traced(SYS_readlinkat, dirfd, (long)path, (long)buf,
+					    (long)size, 0));
 	PL_AT(dirfd, path, 0, fd, p);
 
 	if (p[0] == '/' && pl_self_exe(p)) { /* the program (the kernel says: its loader) */
@@ -213,6 +243,7 @@ PL_EXPORT int statfs(const char *path, struct statfs *buf)
 
 PL_EXPORT int statvfs(const char *path, struct statvfs *buf)
 {
+	PL_TRACED(int (*)(const char *, struct statvfs *), statvfs, path, buf);
 	PL_REAL(int (*)(const char *, struct statvfs *), statvfs);
 	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
 	return real_statvfs(PL_ABS(fd, p), buf);
@@ -227,6 +258,7 @@ PL_EXPORT int statfs64(const char *path, struct statfs64 *buf)
 
 PL_EXPORT int statvfs64(const char *path, struct statvfs64 *buf)
 {
+	PL_TRACED(int (*)(const char *, struct statvfs64 *), statvfs64, path, buf);
 	PL_REAL(int (*)(const char *, struct statvfs64 *), statvfs64);
 	PL_AT(AT_FDCWD, path, PL_FOLLOW, fd, p);
 	return real_statvfs64(PL_ABS(fd, p), buf);

@@ -54,6 +54,7 @@ static int pl_ftw_cb(const char *path, const struct stat *st, int type)
 
 PL_EXPORT int nftw(const char *dir, pl_nftw_fn fn, int fds, int flags)
 {
+	PL_TRACED(int (*)(const char *, pl_nftw_fn, int, int), nftw, dir, fn, fds, flags);
 	PL_REAL(int (*)(const char *, pl_nftw_fn, int, int), nftw);
 	struct pl_walk w = { .fn = fn, .groot = dir }, *outer = pl_cur;
 	int r;
@@ -71,6 +72,7 @@ PL_EXPORT int nftw(const char *dir, pl_nftw_fn fn, int fds, int flags)
 
 PL_EXPORT int ftw(const char *dir, pl_ftw_fn fn, int fds)
 {
+	PL_TRACED(int (*)(const char *, pl_ftw_fn, int), ftw, dir, fn, fds);
 	PL_REAL(int (*)(const char *, pl_ftw_fn, int), ftw);
 	struct pl_walk w = { .ofn = fn, .groot = dir }, *outer = pl_cur;
 	int r;

@@ -13,6 +13,7 @@
 #include "ptrace/pt_exec.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
+#include "ptrace/pt_shim.h"
 
 /* Nested #! interpreters followed before ELOOP, as the kernel. */
 #define PT_EXEC_DEPTH 4
@@ -128,26 +129,51 @@ static int pt_exec_kind(pid_t pid, struct pt_exec_state *x)
 	return k;
 }
 
-/* Whether the loader at host takes --argv0 (glibc 2.33 on): its option string is in the file. */
-static int pt_exec_has_argv0(const char *host)
+/* The options whose strings (with their NUL: strcmp operands, not help text) are in m. */
+static unsigned int pt_exec_scan_opts(const void *m, size_t size)
 {
-	static const char opt[] = "--argv0"; /* with its NUL: the strcmp operand, not the help */
+	static const char argv0[] = "--argv0", preload[] = "--preload", musl_lp[] = "library-path",
+			  musl_pre[] = "preload", glibc_file[] = "ld.so.preload";
+	unsigned int opts = 0;
+
+	if (memmem(m, size, argv0, sizeof(argv0)))
+		opts |= PT_LOADER_ARGV0;
+	if (memmem(m, size, preload, sizeof(preload)))
+		opts |= PT_LOADER_PRELOAD;
+	/* musl compares what follows "--": "library-path", "preload" (glibc has /etc/ld.so.preload) */
+	if (memmem(m, size, musl_lp, sizeof(musl_lp)) && memmem(m, size, musl_pre, sizeof(musl_pre)) &&
+	    !memmem(m, size, glibc_file, sizeof(glibc_file) - 1))
+		opts |= PT_LOADER_PRELOAD;
+	return opts;
+}
+
+/* What the loader at host takes (enum pt_loader_opt); the last loader's answer is kept. */
+static unsigned int pt_exec_loader_opts(struct pt_loop *l, const char *host)
+{
+	struct pt_loader_cache *c = &l->loader;
 	struct stat st;
 	void *m;
-	int fd, yes = 0;
+	int fd = open(host, O_RDONLY | O_CLOEXEC);
 
-	fd = open(host, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size <= PT_EXEC_MAX_LOADER) {
-		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (m != MAP_FAILED) {
-			yes = memmem(m, (size_t)st.st_size, opt, sizeof(opt)) != NULL;
-			munmap(m, (size_t)st.st_size);
-		}
+	if (fstat(fd, &st) != 0 || st.st_size <= 0 || st.st_size > PT_EXEC_MAX_LOADER) {
+		close(fd);
+		return 0;
 	}
+	if (c->ino == st.st_ino && c->dev == st.st_dev && c->size == st.st_size &&
+	    c->mtime.tv_sec == st.st_mtim.tv_sec && c->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		close(fd);
+		return c->opts;
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	return yes;
+	if (m == MAP_FAILED)
+		return 0;
+	*c = (struct pt_loader_cache){st.st_dev, st.st_ino, st.st_size, st.st_mtim,
+				      pt_exec_scan_opts(m, (size_t)st.st_size)};
+	munmap(m, (size_t)st.st_size);
+	return c->opts;
 }
 
 /* Append entry a to x's argv. */
@@ -253,13 +279,18 @@ static const char *pt_exec_given(const struct pt_exec_req *q, const char *name,
 	return name;
 }
 
-/* ELF with PT_INTERP: the guest loader runs the program, [argv0, --argv0 argv0?, prog, ...]. */
+/*
+ * ELF with PT_INTERP: the guest loader runs the program,
+ * [argv0, --argv0 argv0?, --preload shim?, prog, ...].
+ */
 static int pt_exec_loader(struct pt_loop *l, const struct pt_exec_req *q, const char *name,
 			  struct pt_exec_state *x)
 {
-	struct pt_arg ins[4] = {{0}};
+	struct pt_arg ins[6] = {{0}};
 	size_t k = 0;
 	char *prog = talloc_strdup(x, x->guest), *given = talloc_strdup(x, pt_exec_given(q, name, x));
+	unsigned int opts;
+	const char *shim;
 	int r;
 
 	if (!prog || !given)
@@ -267,12 +298,18 @@ static int pt_exec_loader(struct pt_loop *l, const struct pt_exec_req *q, const 
 	r = pt_exec_resolve(l, q, x->interp, x);
 	if (r)
 		return r;
+	opts = pt_exec_loader_opts(l, x->host);
 	ins[k++] = x->av[0];
-	if (pt_exec_has_argv0(x->host)) {
+	if (opts & PT_LOADER_ARGV0) {
 		ins[k++].str = "--argv0";
 		ins[k++] = x->av[0];
 	} else {
 		prog = given;
+	}
+	shim = pt_shim_preload(l, q->table, x->guest, opts);
+	if (shim) {
+		ins[k++].str = "--preload";
+		ins[k++].str = shim;
 	}
 	ins[k++].str = prog;
 	return pt_argv_head(x, ins, k);

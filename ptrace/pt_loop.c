@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
@@ -19,6 +20,7 @@
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
 #include "ptrace/pt_seccomp.h"
+#include "ptrace/pt_shim.h"
 #include "ptrace/pt_signal.h"
 #include "ptrace/pt_sysno.h"
 #include "ptrace/pt_wait.h"
@@ -197,6 +199,7 @@ static void pt_on_stop(struct pt_loop *l, struct pt_tracee *t, int st)
 {
 	int sig = WSTOPSIG(st), ev = (unsigned int)st >> 16;
 
+	l->stops++;
 	switch (ev) {
 	case 0:
 		if (sig == (SIGTRAP | 0x80))
@@ -274,18 +277,31 @@ static void pt_serve(struct pt_loop *l)
 	}
 }
 
+/* UDOCKERC_PT_STATS=1: how often the guest stopped for the tracer, on stderr at the end. */
+static void pt_report_stops(const struct pt_loop *l)
+{
+	const char *v = getenv("UDOCKERC_PT_STATS");
+
+	if (v && strcmp(v, "1") == 0)
+		dprintf(2, "udockerc: %s: %lu tracer stops (preload shim %s)\n",
+			l->mode == PT_RUN_P1 ? "P1" : "P2", l->stops, l->shim ? "on" : "off");
+}
+
 /*
  * The child: wait for the tracer, install the filter (P1), then enter the guest cwd and exec
  * the guest program by their guest paths: the tracer translates both like any guest call.
  */
-static void pt_child(const struct run_spec *s, unsigned int mode, unsigned int sysmode, int go)
+static void pt_child(const struct pt_loop *l, int go)
 {
+	const struct run_spec *s = l->spec;
+	char *const *envp = l->shim ? l->shim->envp : s->envp;
+
 	char c;
 
 	if (read(go, &c, 1) != 1)
 		_exit(127);
 	close(go);
-	if (mode == PT_RUN_P1 && pt_seccomp_install(sysmode) != 0) {
+	if (l->mode == PT_RUN_P1 && pt_seccomp_install(l->sysmode, l->shim ? l->shim->cookie : 0)) {
 		dprintf(2, "udockerc: cannot install the seccomp filter\n");
 		_exit(127);
 	}
@@ -293,7 +309,7 @@ static void pt_child(const struct run_spec *s, unsigned int mode, unsigned int s
 		dprintf(2, "udockerc: %s: %s\n", s->cwd, strerror(errno));
 		_exit(127);
 	}
-	execve(s->exe, s->argv, s->envp);
+	execve(s->exe, s->argv, envp);
 	dprintf(2, "udockerc: %s: %s\n", s->exe, strerror(errno));
 	_exit(127);
 }
@@ -338,6 +354,12 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 	l.tracees = talloc_zero(NULL, struct pt_tracees);
 	if (!l.tracees)
 		return udc_fail(e, ENOMEM, "ptrace: out of memory");
+	l.table = s->table;
+	r = pt_shim_setup(&l, e);
+	if (r < 0) {
+		talloc_free(l.tracees);
+		return r;
+	}
 	if (pipe2(p, O_CLOEXEC) != 0) {
 		talloc_free(l.tracees);
 		return udc_fail_sys(e, "ptrace: pipe");
@@ -347,7 +369,7 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 	if (pid == 0) {
 		pt_signal_child();
 		close(p[1]);
-		pt_child(s, mode, l.sysmode, p[0]);
+		pt_child(&l, p[0]);
 	}
 	close(p[0]);
 	r = pid < 0 ? udc_fail_sys(e, "ptrace: fork") : pt_start(&l, pid, p[1], e);
@@ -361,6 +383,7 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 		pt_signal_start(pid);
 		pt_serve(&l);
 		*exit_status = l.first_status;
+		pt_report_stops(&l);
 	}
 	pt_signal_end();
 	talloc_free(l.tracees);

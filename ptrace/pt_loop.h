@@ -3,7 +3,9 @@
 #ifndef UDC_PT_LOOP_H
 #define UDC_PT_LOOP_H
 
+#include <sys/types.h>
 #include <sys/user.h>
+#include <time.h>
 
 #include "common/engine.h"
 #include "common/error.h"
@@ -39,6 +41,16 @@ struct pt_loop {
 	int first_status;
 	int first_done;
 	long spin_ns; /* how long to poll for the next stop before sleeping (pt_wait.c) */
+	const struct pm_table *table; /* the run's table (the spec's, or the shim's copy) */
+	struct pt_shim *shim;	      /* the preload shim's settings (pt_shim.c), or NULL */
+	unsigned long stops;	      /* ptrace stops served (UDOCKERC_PT_STATS=1 reports them) */
+	struct pt_loader_cache {      /* the options of the loader last scanned (pt_exec.c) */
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		struct timespec mtime;
+		unsigned int opts;
+	} loader;
 };
 
 /* Whether t's handled syscall needs the exit stop; the handler's results for pt_enter. */
@@ -56,7 +68,7 @@ int pt_exit(struct pt_loop *l, struct pt_tracee *t);
 static inline const struct pm_table *pt_loop_table(const struct pt_loop *l,
 						   const struct pt_tracee *t)
 {
-	return t->table ? t->table : l->spec->table;
+	return t->table ? t->table : l->table;
 }
 /* The guest cwd of t, recomputed from /proc/PID/cwd when unknown; NULL on failure. */
 const char *pt_loop_cwd(struct pt_loop *l, struct pt_tracee *t);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ struct emit {
 	size_t n;
 	unsigned char idx[PT_SYS_COUNT]; /* active entries, sorted by number */
 	unsigned int mode;
+	uint64_t cookie; /* 0: none; else args[5] == cookie lets a shim's call through */
 };
 
 static int put(struct emit *e, struct sock_filter insn)
@@ -75,15 +77,29 @@ static unsigned int collect(struct emit *e)
 	return n;
 }
 
-/* A leaf: JEQ nr, RET verdict for each entry of idx[lo, hi), then RET ALLOW. */
+/*
+ * The cookie test of a bypassable entry (5 instructions before its RET verdict): a call whose
+ * sixth argument is the run's cookie was made, already translated, by the preload shim.
+ */
+static int emit_cookie(struct emit *e)
+{
+	return put_stmt(e, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[5])) ||
+	       put_jump(e, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)e->cookie, 0, 3) ||
+	       put_stmt(e, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[5]) + 4) ||
+	       put_jump(e, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(e->cookie >> 32), 0, 1) ||
+	       put_stmt(e, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+}
+
+/* A leaf: JEQ nr, [cookie test], RET verdict for each entry of idx[lo, hi), then RET ALLOW. */
 static int emit_leaf(struct emit *e, unsigned int lo, unsigned int hi)
 {
 	for (unsigned int i = lo; i < hi; i++) {
 		unsigned int t = e->idx[i];
+		int bypass = e->cookie && pt_sysent_bypass(&pt_sysent_table[t]);
 
 		if (put_jump(e, BPF_JMP | BPF_JEQ | BPF_K, (unsigned int)pt_sysent_table[t].nr, 0,
-			     1) ||
-		    put_stmt(e, BPF_RET | BPF_K, verdict(e, t)))
+			     bypass ? 6 : 1) ||
+		    (bypass && emit_cookie(e)) || put_stmt(e, BPF_RET | BPF_K, verdict(e, t)))
 			return -ENOSPC;
 	}
 	return put_stmt(e, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
@@ -125,12 +141,17 @@ static int emit_abi_check(struct emit *e)
 
 /*
  * Build the filter of mode into the caller's buf (cap instructions). Traps answer
- * SECCOMP_RET_TRACE with the data above, deny families SECCOMP_RET_ERRNO, the rest ALLOW.
+ * SECCOMP_RET_TRACE with the data above, deny families SECCOMP_RET_ERRNO, the rest ALLOW;
+ * with a cookie, bypassable entries whose sixth argument is the cookie ALLOW too.
  * Returns 0 with *len set, or -ENOSPC. No allocation.
  */
-int pt_seccomp_filter(unsigned int mode, struct sock_filter *buf, size_t cap, size_t *len)
+int pt_seccomp_filter(unsigned int mode, uint64_t cookie, struct sock_filter *buf, size_t cap,
+		      size_t *len)
 {
-	struct emit e = {.buf = buf, .cap = cap < BPF_MAXINSNS ? cap : BPF_MAXINSNS, .mode = mode};
+	struct emit e = {.buf = buf,
+			 .cap = cap < BPF_MAXINSNS ? cap : BPF_MAXINSNS,
+			 .mode = mode,
+			 .cookie = cookie};
 	unsigned int n = collect(&e);
 	int r = emit_abi_check(&e);
 
@@ -160,12 +181,12 @@ static int load(struct sock_fprog *prog)
  * fails with ENOSYS: never an untranslated path. Returns 0 or -errno (-EINVAL/-ENOSYS: no
  * seccomp filtering here, run P2).
  */
-int pt_seccomp_install(unsigned int mode)
+int pt_seccomp_install(unsigned int mode, uint64_t cookie)
 {
 	struct sock_filter buf[PT_SECCOMP_MAX_INSNS];
 	struct sock_fprog prog;
 	size_t len = 0;
-	int r = pt_seccomp_filter(mode, buf, PT_SECCOMP_MAX_INSNS, &len);
+	int r = pt_seccomp_filter(mode, cookie, buf, PT_SECCOMP_MAX_INSNS, &len);
 
 	if (r)
 		return r;

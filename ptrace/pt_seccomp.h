@@ -5,6 +5,7 @@
 
 #include <linux/filter.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * SECCOMP_RET_DATA of a trap (PTRACE_GETEVENTMSG at a PTRACE_EVENT_SECCOMP stop): the table
@@ -15,12 +16,18 @@
 #define PT_SECCOMP_DATA_EXIT 0x4000u
 #define PT_SECCOMP_DATA_FOREIGN 0x8000u
 
-/* Room for any filter the table can produce (about 2.5 instructions per syscall). */
+/* Room for any filter the table can produce (about 2.5 instructions per syscall, 7.5 with a
+ * cookie test). */
 #define PT_SECCOMP_MAX_INSNS 1024
 
-/* Build the filter for mode (enum pt_mode bits) into buf[cap]; *len instructions; 0/-ENOSPC. */
-int pt_seccomp_filter(unsigned int mode, struct sock_filter *buf, size_t cap, size_t *len);
-/* In the child before exec: set no_new_privs and install the filter for mode; 0 or -errno. */
-int pt_seccomp_install(unsigned int mode);
+/*
+ * Build the filter for mode (enum pt_mode bits) into buf[cap]; *len instructions; 0/-ENOSPC.
+ * cookie (0: none): a bypassable call (pt_sysent_bypass) whose sixth argument is the cookie is
+ * allowed: the preload shim inside a P1 guest made it with a path it translated itself.
+ */
+int pt_seccomp_filter(unsigned int mode, uint64_t cookie, struct sock_filter *buf, size_t cap,
+		      size_t *len);
+/* In the child before exec: set no_new_privs and install the filter; 0 or -errno. */
+int pt_seccomp_install(unsigned int mode, uint64_t cookie);
 
 #endif

@@ -97,3 +97,19 @@ int pt_sysent_deny_errno(const struct pt_sysent *s)
 		return EPERM;
 	return 0;
 }
+
+int pt_sysent_bypass(const struct pt_sysent *s)
+{
+	switch (s->family) {
+	case PT_FAM_path:
+	case PT_FAM_open:
+	case PT_FAM_openat2:
+	case PT_FAM_stat:
+	case PT_FAM_readlink:
+	case PT_FAM_getcwd:
+	case PT_FAM_fdattr:
+		return 1;
+	default:
+		return 0;
+	}
+}

@@ -88,6 +88,12 @@ int pt_sysent_active(const struct pt_sysent *s, unsigned int mode);
 int pt_sysent_exit(const struct pt_sysent *s, unsigned int mode);
 /* Whether path slot (0/1) follows a final symlink, given the value of its flags argument. */
 int pt_sysent_follow(const struct pt_sysent *s, unsigned int slot, unsigned long flags);
+/*
+ * Whether s may bypass the tracer when the preload shim makes it with the run's cookie: path
+ * calls that change no state the tracer keeps (cwd, chroot view, credentials, programs) and
+ * whose result needs no fixing that the shim does not do itself.
+ */
+int pt_sysent_bypass(const struct pt_sysent *s);
 /* The errno a deny family answers with (ENOSYS or EPERM), 0 for the other families. */
 int pt_sysent_deny_errno(const struct pt_sysent *s);
 

@@ -147,7 +147,7 @@ static void test_interpreted(unsigned int mode)
 	size_t len = 0;
 	int bad = 0;
 
-	is_int(pt_seccomp_filter(mode, f, PT_SECCOMP_MAX_INSNS, &len), 0, "mode %u: filter built",
+	is_int(pt_seccomp_filter(mode, 0, f, PT_SECCOMP_MAX_INSNS, &len), 0, "mode %u: filter built",
 	       mode);
 	printf("# mode %u: %zu instructions\n", mode, len);
 	for (unsigned int i = 0; i < PT_SYS_COUNT; i++)
@@ -171,12 +171,53 @@ static void test_interpreted(unsigned int mode)
 	       "mode %u: number -1 traps (the tracer answers ENOSYS)", mode);
 }
 
+/* With a cookie: bypassable entries let a call carrying it through, nothing else changes. */
+static void test_cookie(unsigned int mode)
+{
+	const uint64_t cookie = 0x1234abcd5678ef09ull;
+	struct sock_filter f[PT_SECCOMP_MAX_INSNS];
+	size_t len = 0;
+	int bad = 0, bypassed = 0;
+
+	is_int(pt_seccomp_filter(mode, cookie, f, PT_SECCOMP_MAX_INSNS, &len), 0,
+	       "mode %u: filter with a cookie built", mode);
+	printf("# mode %u with a cookie: %zu instructions\n", mode, len);
+	for (unsigned int i = 0; i < PT_SYS_COUNT; i++) {
+		const struct pt_sysent *s = &pt_sysent_table[i];
+		struct seccomp_data d = {.nr = s->nr, .arch = AUDIT_ARCH_X86_64};
+		uint32_t want = pt_sysent_active(s, mode) && pt_sysent_bypass(s) ? SECCOMP_RET_ALLOW
+										   : expected(i, mode);
+
+		if (bpf_run(f, len, &d) != expected(i, mode))
+			bad++, printf("# %s: wrong verdict without the cookie\n", s->name);
+		d.args[5] = cookie;
+		if (bpf_run(f, len, &d) != want)
+			bad++, printf("# %s: wrong verdict with the cookie\n", s->name);
+		bypassed += want == SECCOMP_RET_ALLOW && expected(i, mode) != SECCOMP_RET_ALLOW;
+		d.args[5] = cookie ^ (1ull << 40); /* right low half, wrong high half */
+		if (bpf_run(f, len, &d) != expected(i, mode))
+			bad++, printf("# %s: a half cookie passes\n", s->name);
+		d.args[5] = cookie ^ 1u;
+		if (bpf_run(f, len, &d) != expected(i, mode))
+			bad++, printf("# %s: a wrong low half passes\n", s->name);
+	}
+	is_int(bad, 0, "mode %u: only the whole cookie lets bypassable calls through", mode);
+	ok(bypassed > 40, "mode %u: %d calls can bypass (stat, open, path families)", mode,
+	   bypassed);
+	ok(!pt_sysent_bypass(&pt_sysent_table[PT_SYS_execve]) &&
+	       !pt_sysent_bypass(&pt_sysent_table[PT_SYS_chdir]) &&
+	       !pt_sysent_bypass(&pt_sysent_table[PT_SYS_fchownat]) &&
+	       !pt_sysent_bypass(&pt_sysent_table[PT_SYS_chroot]) &&
+	       !pt_sysent_bypass(&pt_sysent_table[PT_SYS_connect]),
+	   "exec, chdir, chown, chroot and connect never bypass");
+}
+
 static void test_small_buffer(void)
 {
 	struct sock_filter f[16];
 	size_t len = 0;
 
-	is_int(pt_seccomp_filter(0, f, 16, &len), -ENOSPC, "a too small buffer gives -ENOSPC");
+	is_int(pt_seccomp_filter(0, 0, f, 16, &len), -ENOSPC, "a too small buffer gives -ENOSPC");
 }
 
 /* ---- loaded into the kernel, under a counting ptrace parent ---- */
@@ -195,7 +236,7 @@ static void child_body(unsigned int mode, int fd)
 
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0 || raise(SIGSTOP) != 0)
 		_exit(2);
-	if (pt_seccomp_install(mode) != 0)
+	if (pt_seccomp_install(mode, 0) != 0)
 		_exit(3);
 	syscall(SYS_close, syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY | O_DIRECTORY));
 	syscall(SYS_newfstatat, AT_FDCWD, "/", &st, 0);
@@ -308,6 +349,8 @@ int main(void)
 	test_follow();
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		test_interpreted(modes[i]);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		test_cookie(modes[i]);
 	test_small_buffer();
 	test_loaded(0);
 	test_loaded(PT_MODE_FAKEROOT);
