@@ -286,16 +286,27 @@ static int pl_has_hwcaps(const char *dir, size_t len)
 	return pl_sys(SYS_newfstatat, AT_FDCWD, (long)p, (long)&st, 0, 0) != -ENOENT;
 }
 
+/* The decimal number at *p (no sign), *p moved past it. (No strtoll: glibc 2.38 headers
+ * redirect it to a symbol version old guests lack.) */
+static unsigned long long pl_num(const char **p)
+{
+	unsigned long long v = 0;
+
+	for (; **p >= '0' && **p <= '9'; (*p)++)
+		v = v * 10 + (unsigned long long)(**p - '0');
+	return v;
+}
+
 /*
  * A "?SEC.NSEC/DIR" entry of the defaults (fakeld/fl_ldpath.c: empty when the run started,
  * then with that mtime): whether DIR (its len bytes at *dir) is to be searched now.
  */
 static int pl_ldpath_changed(const char *e, size_t n, const char **dir, size_t *len)
 {
-	char p[PATH_MAX], *end;
+	const char *end = e + 1;
+	char p[PATH_MAX];
 	struct stat st;
-	long long sec;
-	long nsec;
+	unsigned long long sec, nsec = ~0ULL;
 
 	*dir = memchr(e, '/', n);
 	if (!*dir)
@@ -303,13 +314,17 @@ static int pl_ldpath_changed(const char *e, size_t n, const char **dir, size_t *
 	*len = n - (size_t)(*dir - e);
 	if (*len >= sizeof(p))
 		return 1; /* cannot look: search it */
-	sec = strtoll(e + 1, &end, 10);
-	nsec = *end == '.' ? strtol(end + 1, &end, 10) : -1;
+	sec = pl_num(&end);
+	if (*end == '.') {
+		end++;
+		nsec = pl_num(&end);
+	}
 	memcpy(p, *dir, *len);
 	p[*len] = '\0';
 	if (pl_sys(SYS_newfstatat, AT_FDCWD, (long)p, (long)&st, 0, 0) != 0)
 		return 0; /* gone: the loader would find nothing there */
-	return end != *dir || st.st_mtim.tv_sec != sec || st.st_mtim.tv_nsec != nsec;
+	return end != *dir || (unsigned long long)st.st_mtim.tv_sec != sec ||
+	       (unsigned long long)st.st_mtim.tv_nsec != nsec;
 }
 
 /*
