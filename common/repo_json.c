@@ -2,6 +2,7 @@
 /* repo_json.c - atomic writes and checked reads of the repository's JSON records. */
 #include "common/repo.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,19 +59,59 @@ out:
 	return r;
 }
 
+/* The whole of fd in a talloc buffer of ctx (*len bytes), or NULL with errno set. */
+static char *read_all(TALLOC_CTX *ctx, int fd, size_t *len)
+{
+	size_t size = 8192;
+	char *buf = talloc_size(ctx, size), *more;
+	ssize_t n;
+	int err = ENOMEM;
+
+	for (*len = 0; buf; *len += (size_t)n) {
+		if (*len == size) {
+			more = talloc_realloc_size(ctx, buf, size * 2);
+			if (!more)
+				break;
+			buf = more;
+			size *= 2;
+		}
+		do
+			n = read(fd, buf + *len, size - *len);
+		while (n < 0 && errno == EINTR);
+		if (n == 0)
+			return buf;
+		if (n < 0) {
+			err = errno;
+			break;
+		}
+	}
+	talloc_free(buf);
+	errno = err;
+	return NULL;
+}
+
 /* Read and parse name under dirfd; the reference is owned by mem_ctx. */
 json_t *repo_json_read_at(TALLOC_CTX *mem_ctx, int dirfd, const char *name, const char *what,
 			  struct udc_error *e)
 {
 	json_error_t jerr;
 	json_t *j;
+	char *text;
+	size_t len;
 	UDC_AUTOCLOSE int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
 		udc_fail_sys(e, "%s", what);
 		return NULL;
 	}
-	j = json_loadfd(fd, 0, &jerr);
+	/* one read, not json_loadfd's read(2) per byte */
+	text = read_all(mem_ctx, fd, &len);
+	if (!text) {
+		udc_fail_sys(e, "%s", what);
+		return NULL;
+	}
+	j = json_loadb(text, len, 0, &jerr);
+	talloc_free(text);
 	if (!j) {
 		udc_fail(e, EBADMSG, "%s: malformed JSON at line %d column %d: %s", what, jerr.line,
 			 jerr.column, jerr.text);

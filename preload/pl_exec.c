@@ -17,7 +17,7 @@
 #define PL_EXEC_DEPTH 4
 /* Bytes of a #! line the kernel looks at (BINPRM_BUF_SIZE). */
 #define PL_EXEC_LINE 256
-/* argv entries a plan may add: 2 per #! level, 6 for the loader. */
+/* argv entries a plan may add: 2 per #! level, 8 for the loader. */
 #define PL_EXEC_EXTRA (2 * PL_EXEC_DEPTH + 8)
 /* Loaders larger than this are not scanned for their options. */
 #define PL_EXEC_MAX_LOADER (64L << 20)
@@ -72,8 +72,18 @@ static int pl_script(char *buf, const char **interp, const char **arg)
 	return PL_SCRIPT;
 }
 
-/* ELF header in buf of fd: PL_DYNAMIC with x->interp when it names an interpreter. */
-static int pl_elf(int fd, const char *buf, struct pl_plan *x)
+/* Program header i of fd: from the n bytes of the file's start in buf, else read. 0 or -1. */
+static int pl_phdr(int fd, const char *buf, long n, long off, Elf64_Phdr *ph)
+{
+	if (off >= 0 && off + (long)sizeof(*ph) <= n) {
+		memcpy(ph, buf + off, sizeof(*ph));
+		return 0;
+	}
+	return pl_sys(SYS_pread64, fd, (long)ph, sizeof(*ph), off, 0) == sizeof(*ph) ? 0 : -1;
+}
+
+/* ELF header in buf (n bytes) of fd: PL_DYNAMIC with x->interp when it names an interpreter. */
+static int pl_elf(int fd, const char *buf, long n, struct pl_plan *x)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
@@ -88,7 +98,7 @@ static int pl_elf(int fd, const char *buf, struct pl_plan *x)
 	for (unsigned int i = 0; i < eh.e_phnum && i < 65536 / sizeof(ph); i++) {
 		long off = (long)(eh.e_phoff + i * sizeof(ph));
 
-		if (pl_sys(SYS_pread64, fd, (long)&ph, sizeof(ph), off, 0) != sizeof(ph))
+		if (pl_phdr(fd, buf, n, off, &ph))
 			return PL_PLAIN;
 		if (ph.p_type != PT_INTERP)
 			continue;
@@ -121,17 +131,28 @@ static int pl_kind(struct pl_plan *x, int depth, const char **interp, const char
 		buf[n] = '\0';
 		k = pl_script(buf, interp, arg);
 	} else if (n >= (long)sizeof(Elf64_Ehdr)) {
-		k = pl_elf(fd, buf, x);
+		k = pl_elf(fd, buf, n, x);
 	}
 	pl_sys(SYS_close, fd, 0, 0, 0, 0);
 	return k;
 }
 
-/* Which of "--argv0" and "--inhibit-cache" the loader file fd of st takes (bit 0, bit 1). */
+/* Loader options the planner uses, as bits of the scan's answer. */
+enum pl_ldopt { PL_LD_ARGV0 = 1, PL_LD_INHIBIT_CACHE = 2, PL_LD_HWCAPS_MASK = 4 };
+
+/* The PL_LD_* options whose strings (with their NUL) are in the loader file fd of st. */
 static int pl_loader_scan(int fd, const struct stat *st)
 {
-	static const char a0[] = "--argv0", ic[] = "--inhibit-cache"; /* with their NUL */
-	void *m;
+	static const struct {
+		const char *s;
+		size_t len; /* with the NUL */
+		int bit;
+	} opt[] = {
+		{ "--argv0", 8, PL_LD_ARGV0 },
+		{ "--inhibit-cache", 16, PL_LD_INHIBIT_CACHE },
+		{ "--glibc-hwcaps-mask", 20, PL_LD_HWCAPS_MASK },
+	};
+	const char *m, *p, *end;
 	int opts = 0;
 
 	if (st->st_size <= 0 || st->st_size > PL_EXEC_MAX_LOADER)
@@ -139,9 +160,15 @@ static int pl_loader_scan(int fd, const struct stat *st)
 	m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (m == MAP_FAILED)
 		return 0;
-	opts |= memmem(m, (size_t)st->st_size, a0, sizeof(a0)) ? 1 : 0;
-	opts |= memmem(m, (size_t)st->st_size, ic, sizeof(ic)) ? 2 : 0;
-	munmap(m, (size_t)st->st_size);
+	end = m + st->st_size;
+	/* one pass: every "--" (memchr is much faster than a memmem per option) */
+	for (p = m; (p = memchr(p, '-', (size_t)(end - p))) && end - p > 2; p++)
+		if (p[1] == '-')
+			for (size_t i = 0; i < sizeof(opt) / sizeof(opt[0]); i++)
+				if ((size_t)(end - p) >= opt[i].len &&
+				    !memcmp(p, opt[i].s, opt[i].len))
+					opts |= opt[i].bit;
+	munmap((void *)m, (size_t)st->st_size);
 	return opts;
 }
 
@@ -237,13 +264,82 @@ static const char *pl_getenv(char *const envp[], const char *name)
 	return NULL;
 }
 
-/* The loader's library path: the guest's LD_LIBRARY_PATH mapped, then the image's defaults. */
-static void pl_ldpath(struct pl_plan *x, char *const envp[])
+/* Append directory s (len bytes) to x->ldpath at *at, ':' first unless it is the first. */
+static int pl_ldpath_add(struct pl_plan *x, size_t *at, const char *s, size_t len)
+{
+	if (*at && pl_cat(x->ldpath, sizeof(x->ldpath), at, ":", 1))
+		return -E2BIG;
+	return pl_cat(x->ldpath, sizeof(x->ldpath), at, s, len);
+}
+
+/* Whether host directory dir (len bytes) has a glibc-hwcaps subdirectory (or may have). */
+static int pl_has_hwcaps(const char *dir, size_t len)
+{
+	static const char sub[] = "/glibc-hwcaps";
+	char p[PATH_MAX];
+	struct stat st;
+
+	if (len + sizeof(sub) > sizeof(p))
+		return 1;
+	memcpy(p, dir, len);
+	memcpy(p + len, sub, sizeof(sub));
+	return pl_sys(SYS_newfstatat, AT_FDCWD, (long)p, (long)&st, 0, 0) != -ENOENT;
+}
+
+/* The decimal number at *p (no sign), *p moved past it. (No strtoll: glibc 2.38 headers
+ * redirect it to a symbol version old guests lack.) */
+static unsigned long long pl_num(const char **p)
+{
+	unsigned long long v = 0;
+
+	for (; **p >= '0' && **p <= '9'; (*p)++)
+		v = v * 10 + (unsigned long long)(**p - '0');
+	return v;
+}
+
+/*
+ * A "?SEC.NSEC/DIR" entry of the defaults (fakeld/fl_ldpath.c: empty when the run started,
+ * then with that mtime): whether DIR (its len bytes at *dir) is to be searched now.
+ */
+static int pl_ldpath_changed(const char *e, size_t n, const char **dir, size_t *len)
+{
+	const char *end = e + 1;
+	char p[PATH_MAX];
+	struct stat st;
+	unsigned long long sec, nsec = ~0ULL;
+
+	*dir = memchr(e, '/', n);
+	if (!*dir)
+		return 0;
+	*len = n - (size_t)(*dir - e);
+	if (*len >= sizeof(p))
+		return 1; /* cannot look: search it */
+	sec = pl_num(&end);
+	if (*end == '.') {
+		end++;
+		nsec = pl_num(&end);
+	}
+	memcpy(p, *dir, *len);
+	p[*len] = '\0';
+	if (pl_sys(SYS_newfstatat, AT_FDCWD, (long)p, (long)&st, 0, 0) != 0)
+		return 0; /* gone: the loader would find nothing there */
+	return end != *dir || (unsigned long long)st.st_mtim.tv_sec != sec ||
+	       (unsigned long long)st.st_mtim.tv_nsec != nsec;
+}
+
+/*
+ * The loader's library path: the guest's LD_LIBRARY_PATH mapped, then the image's defaults
+ * (fakeld/fl_ldpath.c's list). Returns whether no directory in it has a glibc-hwcaps
+ * subdirectory (checked only when hw asks: the loader takes --glibc-hwcaps-mask).
+ */
+static int pl_ldpath(struct pl_plan *x, char *const envp[], int hw)
 {
 	const char *lp = pl_getenv(envp, "LD_LIBRARY_PATH");
-	const char *def = pl_setting(x->musl ? pl.ldmusl : pl.ldpath);
+	const char *def = pl_setting(x->musl ? pl.ldmusl : pl.ldpath), *dir;
+	int none = hw && !x->musl && def && !strncmp(def, "-h", 2) &&
+		   (def[2] == ':' || def[2] == '\0');
 	struct pl_buf b;
-	size_t at = 0, len;
+	size_t at = 0, len, n;
 
 	x->ldpath[0] = '\0';
 	for (; lp && *lp; lp += len + (lp[len] == ':')) {
@@ -254,21 +350,38 @@ static void pl_ldpath(struct pl_plan *x, char *const envp[])
 		b.guest[len] = '\0';
 		if (b.guest[0] != '/' || pl_canon(b.guest, PL_FOLLOW, &b) != 0)
 			continue;
-		if ((at && pl_cat(x->ldpath, sizeof(x->ldpath), &at, ":", 1)) ||
-		    pl_cat(x->ldpath, sizeof(x->ldpath), &at, b.host, strlen(b.host)))
+		if (pl_ldpath_add(x, &at, b.host, strlen(b.host))) {
+			none = 0;
 			break;
+		}
+		if (none && pl_has_hwcaps(b.host, strlen(b.host)))
+			none = 0;
 	}
-	if (def && *def && (!at || !pl_cat(x->ldpath, sizeof(x->ldpath), &at, ":", 1)))
-		pl_cat(x->ldpath, sizeof(x->ldpath), &at, def, strlen(def));
+	for (; def && *def; def += n + (def[n] == ':')) {
+		n = strcspn(def, ":");
+		dir = def;
+		len = n;
+		if (def[0] == '?') { /* empty at the start: searched once changed */
+			if (!pl_ldpath_changed(def, n, &dir, &len))
+				continue;
+			if (none && pl_has_hwcaps(dir, len))
+				none = 0;
+		} else if (def[0] != '/') {
+			continue; /* a flag ("-h") */
+		}
+		if (pl_ldpath_add(x, &at, dir, len))
+			return 0;
+	}
+	return none;
 }
 
 /* Dynamic program x->b: argv becomes [loader, options, host program, argv[1..]]. */
 static int pl_loader(struct pl_plan *x, char *const envp[])
 {
-	const char *ins[8], *av0 = x->av[0], *base;
+	const char *ins[10], *av0 = x->av[0], *base;
 	struct pl_buf lb;
 	size_t k = 0, len;
-	int opts, r;
+	int opts, nohw, r;
 
 	r = pl_canon(x->interp, PL_FOLLOW, &lb);
 	if (r)
@@ -277,15 +390,19 @@ static int pl_loader(struct pl_plan *x, char *const envp[])
 	base = strrchr(x->interp, '/');
 	x->musl = !strncmp(base ? base + 1 : x->interp, "ld-musl", 7);
 	opts = pl_loader_opts(x->loader);
-	pl_ldpath(x, envp);
+	nohw = pl_ldpath(x, envp, opts & PL_LD_HWCAPS_MASK);
 	ins[k++] = av0;
-	if (opts & 2)
+	if (opts & PL_LD_INHIBIT_CACHE)
 		ins[k++] = "--inhibit-cache";
 	if (x->ldpath[0]) {
 		ins[k++] = "--library-path";
 		ins[k++] = x->ldpath;
 	}
-	if (opts & 1) {
+	if (nohw) { /* no glibc-hwcaps subdirectory to probe: an empty list of them */
+		ins[k++] = "--glibc-hwcaps-mask";
+		ins[k++] = "";
+	}
+	if (opts & PL_LD_ARGV0) {
 		ins[k++] = "--argv0";
 		ins[k++] = av0;
 	} else { /* the shim's constructor puts it back: UDOCKERC_ARGV0="N ARGV0" */

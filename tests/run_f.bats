@@ -340,3 +340,23 @@ print(os.environ.get("UDOCKERC_ARGV0", "unset"), os.environ.get("UDOCKERC_EXE", 
 	[ "$(grep -c "^/opt/marker-$BATS_TEST_NUMBER\$" <<<"$output")" = 2 ] ||
 		fail "fts_children and find disagree on /opt"
 }
+
+@test "run_f: loader command line: empty library dirs skipped until changed, no glibc-hwcaps probes" {
+	need_debian
+	# /proc/self/cmdline of a guest program is its loader's command line
+	run --separate-stderr guest deb /bin/sh -c '
+		args() { cat /proc/self/cmdline | tr "\0" "\n"; }
+		args | grep -c -x -e --glibc-hwcaps-mask
+		args | grep -A1 -x -e --library-path | grep -c /usr/local/lib
+		mkdir -p /opt/hw/glibc-hwcaps
+		LD_LIBRARY_PATH=/opt/hw cat /proc/self/cmdline | tr "\0" "\n" |
+			grep -c -x -e --glibc-hwcaps-mask
+		cd /tmp && printf "int udct(void) { return 42; }\n" >l.c &&
+		printf "int udct(void);\nint main(void) { return udct() != 42; }\n" >m.c &&
+		gcc -shared -fPIC -o /usr/local/lib/libudct.so l.c &&
+		gcc -o m m.c -L/usr/local/lib -ludct && ./m && echo found
+		args | grep -A1 -x -e --library-path | grep -c /usr/local/lib
+		rm -f /usr/local/lib/libudct.so; rm -r /opt/hw'
+	assert_success
+	assert_output $'1\n0\n0\nfound\n1'
+}
