@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,6 +16,10 @@
  * kernel's own resolution is the guest's: one openat2(RESOLVE_NO_SYMLINKS) proves it. Anything
  * else (a symlink, "..", a bind, an error other than a missing last component, no openat2)
  * falls back to pm_canon, which gives the exact answer.
+ *
+ * lgetxattr and llistxattr (pl_fast_xattr) open the parent directory that way and ask
+ * getxattrat/listxattrat (Linux 6.13) for the last component from it: one long walk, not two
+ * (the check, then the call on the joined host path). docs/design/preload.md, "Per-call cost".
  */
 
 #ifndef SYS_openat2
@@ -103,14 +106,23 @@ static int pl_fast_join(const struct pm_entry *root, const char *path, char host
 	return 1;
 }
 
+/* Whether path is a fast-path one (see pl_fast_join); then host and *parent are filled. */
+static int pl_fast_path(const struct pm_table *t, const char *path, char host[PATH_MAX],
+			size_t *parent)
+{
+	int i = pm_entry_of(t, path);
+
+	return i >= 0 && (t->ent[i].flags & PM_ROOT) && !(t->ent[i].flags & PM_RDONLY) &&
+	       pl_fast_enabled(&t->ent[i]) && pl_fast_join(&t->ent[i], path, host, parent);
+}
+
 int pl_fast_fd(const struct pm_table *t, const char *path, unsigned int flags,
 	       char host[PATH_MAX])
 {
-	int i = pm_entry_of(t, path), fd;
 	size_t parent;
+	int fd;
 
-	if (i < 0 || !(t->ent[i].flags & PM_ROOT) || (t->ent[i].flags & PM_RDONLY) ||
-	    !pl_fast_enabled(&t->ent[i]) || !pl_fast_join(&t->ent[i], path, host, &parent))
+	if (!pl_fast_path(t, path, host, &parent))
 		return -EAGAIN;
 	fd = pl_fast_open(host, (flags & PL_FOLLOW) ? 0 : O_NOFOLLOW);
 	if (fd == -ENOENT) { /* a missing last component: fine when its directory is reached */
@@ -183,11 +195,10 @@ static int pl_xat_enabled(void)
 static int pl_fast_parent(const struct pm_table *t, const char *path, char host[PATH_MAX],
 			  const char **last)
 {
-	int i = pm_entry_of(t, path), fd;
 	size_t parent;
+	int fd;
 
-	if (i < 0 || !(t->ent[i].flags & PM_ROOT) || (t->ent[i].flags & PM_RDONLY) ||
-	    !pl_fast_enabled(&t->ent[i]) || !pl_fast_join(&t->ent[i], path, host, &parent))
+	if (!pl_fast_path(t, path, host, &parent))
 		return -EAGAIN;
 	host[parent] = '\0';
 	fd = pl_fast_open(host, O_DIRECTORY);
@@ -199,22 +210,22 @@ static int pl_fast_parent(const struct pm_table *t, const char *path, char host[
 long pl_fast_xattr(long nr, const char *path, const char *name, void *v, size_t size)
 {
 	const struct pm_table *t = pl_table();
-	int follow = nr == SYS_getxattr || nr == SYS_listxattr, fd;
+	int fd;
 	char host[PATH_MAX];
 	const char *last;
-	struct stat st;
 	long r;
 
-	if (!t || !path || path[0] != '/' || !pl_xat_enabled())
+	/*
+	 * Only the calls that do not follow the last component: a followed one must first be
+	 * shown to be no symlink (one more fstatat), which costs more than the walk it saves.
+	 */
+	if ((nr != SYS_lgetxattr && nr != SYS_llistxattr) || !t || !path || path[0] != '/' ||
+	    !pl_xat_enabled())
 		return -EAGAIN;
 	fd = pl_fast_parent(t, path, host, &last);
 	if (fd < 0)
 		return fd;
-	/* a followed last component must be no symlink: then not following it is the same */
-	if (follow && pl_sys(SYS_newfstatat, fd, (long)last, (long)&st, AT_SYMLINK_NOFOLLOW, 0) == 0 &&
-	    S_ISLNK(st.st_mode)) {
-		r = -EAGAIN;
-	} else if (nr == SYS_getxattr || nr == SYS_lgetxattr) {
+	if (nr == SYS_lgetxattr) {
 		struct pl_xattr_args a = { (uint64_t)(uintptr_t)v, (uint32_t)size, 0 };
 
 		r = size > UINT32_MAX ? -EAGAIN

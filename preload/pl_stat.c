@@ -239,7 +239,7 @@ PL_EXPORT int statvfs64(const char *path, struct statvfs64 *buf)
 	PL_RO(ro, follow, AT_FDCWD, path, fd, p);                                                  \
 	return pl_ret(pl_sys(SYS_##name, (long)PL_ABS(fd, p), __VA_ARGS__))
 
-/* The read calls first try the fast path (pl_fast.c). */
+/* lgetxattr and llistxattr first try the fast path (pl_fast.c). */
 #define PL_XFAST(name, ...)                                                                        \
 	do {                                                                                       \
 		long x_ = pl_fast_xattr(SYS_##name, path, __VA_ARGS__);                            \
@@ -249,7 +249,6 @@ PL_EXPORT int statvfs64(const char *path, struct statvfs64 *buf)
 
 PL_EXPORT ssize_t getxattr(const char *path, const char *name, void *v, size_t size)
 {
-	PL_XFAST(getxattr, name, v, size);
 	PL_XATTR(getxattr, PL_FOLLOW, PL_RO_NONE, (long)name, (long)v, (long)size, 0);
 }
 
@@ -271,7 +270,6 @@ PL_EXPORT int lsetxattr(const char *path, const char *name, const void *v, size_
 
 PL_EXPORT ssize_t listxattr(const char *path, char *list, size_t size)
 {
-	PL_XFAST(listxattr, NULL, list, size);
 	PL_XATTR(listxattr, PL_FOLLOW, PL_RO_NONE, (long)list, (long)size, 0, 0);
 }
 
