@@ -347,8 +347,14 @@ print(os.environ.get("UDOCKERC_ARGV0", "unset"), os.environ.get("UDOCKERC_EXE", 
 	cp "$TESTS_DIR/helpers/xattr_try.py" src/
 	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.t", b"1")' vol ||
 		skip "no user xattrs on $PWD"
-	# the guest directory lies in the container's own tree (the root entry: the fast path)
-	local w=/tmp/xattr-$BATS_TEST_NUMBER
+	# the guest directory lies in the container's own tree (the root entry: the fast path), at
+	# a guest path that is also a host directory holding the same names tagged "host": a
+	# symlink followed on the host instead of in the guest view reads those
+	local w=$PWD/m
+	mkdir -p m/d/sub m/q
+	touch m/d/f m/d/sub/f m/q/f
+	python3 -c 'import os, sys; [os.setxattr(f, "user.t", b"host") for f in sys.argv[1:]]' \
+		m/d m/d/f m/d/sub/f m/q/f
 	run --separate-stderr guest -v "$PWD/src:/src" -v "$PWD/vol:/vol" deb /bin/sh -c \
 		"rm -rf $w && python3 /src/xattr_try.py $w /vol"
 	assert_success
