@@ -135,6 +135,12 @@ int pl_fast_abs(const struct pm_table *t, const char *path, unsigned int flags,
  */
 int pl_fast_fd(const struct pm_table *t, const char *path, unsigned int flags,
 	       char host[PATH_MAX]);
+/*
+ * pl_fast.c: lgetxattr or llistxattr (nr: its SYS_ number; name unused for the list) of an
+ * absolute guest path under the root entry, through the parent directory reached without a
+ * symlink (getxattrat/listxattrat). -EAGAIN: use pl_at (other calls, other paths).
+ */
+long pl_fast_xattr(long nr, const char *path, const char *name, void *v, size_t size);
 /* The fs ops pm_canon uses in the shim (raw calls; /proc magic links are not symlinks). */
 extern const struct pm_fs pl_fs;
 /* Set errno to -r and return -1 (r < 0), or return r. */

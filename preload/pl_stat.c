@@ -271,6 +271,14 @@ PL_EXPORT int statvfs64(const char *path, struct statvfs64 *buf)
 	PL_RO(ro, follow, AT_FDCWD, path, fd, p);                                                  \
 	return pl_ret(pl_sys(SYS_##name, (long)PL_ABS(fd, p), __VA_ARGS__))
 
+/* lgetxattr and llistxattr first try the fast path (pl_fast.c). */
+#define PL_XFAST(name, ...)                                                                        \
+	do {                                                                                       \
+		long x_ = pl_fast_xattr(SYS_##name, path, __VA_ARGS__);                            \
+		if (x_ != -EAGAIN)                                                                 \
+			return pl_ret(x_);                                                         \
+	} while (0)
+
 PL_EXPORT ssize_t getxattr(const char *path, const char *name, void *v, size_t size)
 {
 	PL_XATTR(getxattr, PL_FOLLOW, PL_RO_NONE, (long)name, (long)v, (long)size, 0);
@@ -278,6 +286,7 @@ PL_EXPORT ssize_t getxattr(const char *path, const char *name, void *v, size_t s
 
 PL_EXPORT ssize_t lgetxattr(const char *path, const char *name, void *v, size_t size)
 {
+	PL_XFAST(lgetxattr, name, v, size);
 	PL_XATTR(lgetxattr, 0, PL_RO_NONE, (long)name, (long)v, (long)size, 0);
 }
 
@@ -298,6 +307,7 @@ PL_EXPORT ssize_t listxattr(const char *path, char *list, size_t size)
 
 PL_EXPORT ssize_t llistxattr(const char *path, char *list, size_t size)
 {
+	PL_XFAST(llistxattr, NULL, list, size);
 	PL_XATTR(llistxattr, 0, PL_RO_NONE, (long)list, (long)size, 0, 0);
 }
 

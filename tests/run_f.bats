@@ -360,3 +360,76 @@ print(os.environ.get("UDOCKERC_ARGV0", "unset"), os.environ.get("UDOCKERC_EXE", 
 	assert_success
 	assert_output $'1\n0\n0\nfound\n1'
 }
+
+@test "run_f: xattr reads: symlinks anywhere, a volume, a directory replaced by a symlink between calls" {
+	[ -n "${DEBIAN_TAR:-}" ] || skip "debian fixture missing"
+	mkdir -p src vol
+	cp "$TESTS_DIR/helpers/xattr_try.py" src/
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.t", b"1")' vol ||
+		skip "no user xattrs on $PWD"
+	# the guest directory lies in the container's own tree (the root entry: the fast path), at
+	# a guest path that is also a host directory holding the same names tagged "host": a
+	# symlink followed on the host instead of in the guest view reads those
+	local w=$PWD/m
+	mkdir -p m/d/sub m/q
+	touch m/d/f m/d/sub/f m/q/f
+	python3 -c 'import os, sys; [os.setxattr(f, "user.t", b"host") for f in sys.argv[1:]]' \
+		m/d m/d/f m/d/sub/f m/q/f
+	run --separate-stderr guest -v "$PWD/src:/src" -v "$PWD/vol:/vol" deb /bin/sh -c \
+		"rm -rf $w && python3 /src/xattr_try.py $w /vol"
+	assert_success
+	assert_output - <<'OUT'
+plain get plain
+plain lget plain
+plain list user.t
+plain llist user.t
+dir get dir
+dir lget dir
+dir list user.t
+dir llist user.t
+rel get deep
+rel lget deep
+rel list user.t
+rel llist user.t
+abs get deep
+abs lget deep
+abs list user.t
+abs llist user.t
+lastabs get plain
+lastabs lget ENODATA
+lastabs list user.t
+lastabs llist -
+tovol get volume
+tovol lget volume
+tovol list user.t
+tovol llist user.t
+vol get volume
+vol lget volume
+vol list user.t
+vol llist user.t
+missing get ENOENT
+missing lget ENOENT
+missing list ENOENT
+missing llist ENOENT
+missingdir get ENOENT
+missingdir lget ENOENT
+missingdir list ENOENT
+missingdir llist ENOENT
+notdir get ENOTDIR
+notdir lget ENOTDIR
+notdir list ENOTDIR
+notdir llist ENOTDIR
+replace1 get before
+replace1 lget before
+replace1 list user.t
+replace1 llist user.t
+replace2 get after
+replace2 lget after
+replace2 list user.t
+replace2 llist user.t
+replace3 get before
+replace3 lget before
+replace3 list user.t
+replace3 llist user.t
+OUT
+}
