@@ -33,7 +33,8 @@ CLI_SRCS  := $(sort $(wildcard cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRCS := $(sort $(wildcard tests/unit/helper_*.c))
 # The preload shim (preload/, docs/design/preload.md): loaded into guest processes, so plain
-# -O2 -fPIC in every build directory (never a sanitizer), only libc and libdl, old symbol versions.
+# -O2 -fPIC in every build directory (never a sanitizer), only libc (dlsym at GLIBC_2.2.5: libc
+# from glibc 2.34, libdl.so.2 preloaded first before), old symbol versions.
 SHIM_SRCS := $(sort $(wildcard preload/*.c)) $(sort $(wildcard common/pm_*.c))
 SHIM_CFLAGS := -std=gnu11 -D_GNU_SOURCE -I. $(WARN) -O2 -g -fPIC -fvisibility=hidden \
                -fno-delete-null-pointer-checks -Wno-nonnull-compare -Wno-nonnull \
@@ -77,7 +78,7 @@ $(1)/shim-musl/%.o: %.c
 $(1)/lib/udockerc/libudockerc-preload.so: $(call objs,$(1)/shim,$(SHIM_SRCS))
 	@mkdir -p $$(dir $$@)
 	@$(if $(V),,echo "  LD      $$@")
-	$(Q)$(CC) $(SHIM_LDFLAGS) -o $$@ $$^ -l:libdl.so.2
+	$(Q)$(CC) $(SHIM_LDFLAGS) -o $$@ $$^
 
 $(1)/lib/udockerc/libudockerc-preload-musl.so: $(call objs,$(1)/shim-musl,$(SHIM_SRCS))
 	@mkdir -p $$(dir $$@)

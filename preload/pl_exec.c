@@ -39,6 +39,7 @@ struct pl_plan {
 	const char *exe; /* what the kernel runs */
 	int is_elf;	 /* the program planned last is an ELF file */
 	int musl;	 /* its loader is musl's */
+	int libdl;	 /* glibc before 2.34: the shim's dlsym is libdl.so.2's, preloaded first */
 };
 
 enum pl_kind { PL_PLAIN, PL_SCRIPT, PL_DYNAMIC };
@@ -138,7 +139,12 @@ static int pl_kind(struct pl_plan *x, int depth, const char **interp, const char
 }
 
 /* Loader options the planner uses, as bits of the scan's answer. */
-enum pl_ldopt { PL_LD_ARGV0 = 1, PL_LD_INHIBIT_CACHE = 2, PL_LD_HWCAPS_MASK = 4 };
+enum pl_ldopt {
+	PL_LD_ARGV0 = 1,
+	PL_LD_INHIBIT_CACHE = 2,
+	PL_LD_HWCAPS_MASK = 4,
+	PL_LD_LIBC_DLSYM = 8, /* glibc 2.34 on (its loader defines GLIBC_2.34): dlsym is in libc */
+};
 
 /* The PL_LD_* options whose strings (with their NUL) are in the loader file fd of st. */
 static int pl_loader_scan(int fd, const struct stat *st)
@@ -168,6 +174,8 @@ static int pl_loader_scan(int fd, const struct stat *st)
 				if ((size_t)(end - p) >= opt[i].len &&
 				    !memcmp(p, opt[i].s, opt[i].len))
 					opts |= opt[i].bit;
+	if (memmem(m, (size_t)st->st_size, "GLIBC_2.34", sizeof("GLIBC_2.34")))
+		opts |= PL_LD_LIBC_DLSYM;
 	munmap((void *)m, (size_t)st->st_size);
 	return opts;
 }
@@ -390,6 +398,7 @@ static int pl_loader(struct pl_plan *x, char *const envp[])
 	base = strrchr(x->interp, '/');
 	x->musl = !strncmp(base ? base + 1 : x->interp, "ld-musl", 7);
 	opts = pl_loader_opts(x->loader);
+	x->libdl = !x->musl && !(opts & PL_LD_LIBC_DLSYM);
 	nohw = pl_ldpath(x, envp, opts & PL_LD_HWCAPS_MASK);
 	ins[k++] = av0;
 	if (opts & PL_LD_INHIBIT_CACHE)
@@ -477,9 +486,9 @@ static void pl_env(struct pl_plan *x, char *const envp[], const char **ev)
 		ev[n++] = pl.ldpath;
 	if (pl.ldmusl[0])
 		ev[n++] = pl.ldmusl;
-	if (libdir && strlen(libdir) + 40 < sizeof(x->preload)) {
-		snprintf(x->preload, sizeof(x->preload), "LD_PRELOAD=%s/%s", libdir,
-			 x->musl ? PL_SHIM_MUSL : PL_SHIM_GLIBC);
+	if (libdir && strlen(libdir) + 64 < sizeof(x->preload)) {
+		snprintf(x->preload, sizeof(x->preload), "LD_PRELOAD=%s%s/%s",
+			 x->libdl ? "libdl.so.2 " : "", libdir, x->musl ? PL_SHIM_MUSL : PL_SHIM_GLIBC);
 		ev[n++] = x->preload;
 	}
 	if (x->exe == x->loader && x->argv0[0])
@@ -512,6 +521,7 @@ static int pl_prepare(struct pl_plan *x, const char **av, const char *path, char
 	x->n = n;
 	x->argv0[0] = '\0';
 	x->musl = 0;
+	x->libdl = 0;
 	x->exe = NULL;
 	if (!path || !*path)
 		return path ? -ENOENT : -EFAULT;

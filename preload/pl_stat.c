@@ -67,6 +67,23 @@ static int pl_fstatat(int dirfd, const char *path, void *st, int flags)
 					 pl_sys(SYS_newfstatat, fd, (long)p, (long)st, flags, 0)));
 }
 
+/*
+ * fstat: no path, but under the P1 tracer a trapped one would cost a stop (for the owners): the
+ * shim asks the kernel itself and shows the owners as the tracer would.
+ */
+static int pl_fstat(int fd, void *st)
+{
+	if (fd < 0) /* not AT_FDCWD's directory: the kernel's answer to fstat */
+		return (int)pl_ret(-EBADF);
+	return (int)pl_ret(pl_stat_owner(SYS_newfstatat, st, pl_sys(SYS_newfstatat, fd, (long)"",
+								     (long)st, AT_EMPTY_PATH, 0)));
+}
+
+PL_EXPORT int fstat(int fd, struct stat *st)
+{
+	return pl_fstat(fd, st);
+}
+
 PL_EXPORT int stat(const char *path, struct stat *st)
 {
 	return pl_fstatat(AT_FDCWD, path, st, 0);
@@ -83,6 +100,11 @@ PL_EXPORT int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 }
 
 #ifdef __GLIBC__
+PL_EXPORT int fstat64(int fd, struct stat64 *st)
+{
+	return pl_fstat(fd, st);
+}
+
 PL_EXPORT int stat64(const char *path, struct stat64 *st)
 {
 	return pl_fstatat(AT_FDCWD, path, st, 0);
@@ -103,6 +125,21 @@ int __xstat(int ver, const char *path, struct stat *st);
 int __lxstat(int ver, const char *path, struct stat *st);
 int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags);
 int __xstat64(int ver, const char *path, struct stat64 *st);
+int __fxstat(int ver, int fd, struct stat *st);
+int __fxstat64(int ver, int fd, struct stat64 *st);
+
+PL_EXPORT int __fxstat(int ver, int fd, struct stat *st)
+{
+	(void)ver;
+	return pl_fstat(fd, st);
+}
+
+PL_EXPORT int __fxstat64(int ver, int fd, struct stat64 *st)
+{
+	(void)ver;
+	return pl_fstat(fd, st);
+}
+
 int __lxstat64(int ver, const char *path, struct stat64 *st);
 int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags);
 

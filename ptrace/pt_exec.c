@@ -144,6 +144,8 @@ static unsigned int pt_exec_scan_opts(const void *m, size_t size)
 	if (memmem(m, size, musl_lp, sizeof(musl_lp)) && memmem(m, size, musl_pre, sizeof(musl_pre)) &&
 	    !memmem(m, size, glibc_file, sizeof(glibc_file) - 1))
 		opts |= PT_LOADER_PRELOAD;
+	if (memmem(m, size, "GLIBC_2.34", sizeof("GLIBC_2.34")))
+		opts |= PT_LOADER_LIBC_DLSYM;
 	return opts;
 }
 

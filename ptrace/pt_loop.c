@@ -117,6 +117,8 @@ static void pt_on_seccomp(struct pt_loop *l, struct pt_tracee *t)
 		pt_resume(l, t, 0);
 		return;
 	}
+	if ((data & PT_SECCOMP_DATA_INDEX) < PT_SYS_COUNT)
+		l->trapped[data & PT_SECCOMP_DATA_INDEX]++;
 	pt_on_entry(l, t, (int)(data & PT_SECCOMP_DATA_INDEX), !!(data & PT_SECCOMP_DATA_EXIT));
 }
 
@@ -281,10 +283,25 @@ static void pt_serve(struct pt_loop *l)
 static void pt_report_stops(const struct pt_loop *l)
 {
 	const char *v = getenv("UDOCKERC_PT_STATS");
+	unsigned int top[5] = {0};
 
-	if (v && strcmp(v, "1") == 0)
-		dprintf(2, "udockerc: %s: %lu tracer stops (preload shim %s)\n",
-			l->mode == PT_RUN_P1 ? "P1" : "P2", l->stops, l->shim ? "on" : "off");
+	if (!v || strcmp(v, "1") != 0)
+		return;
+	dprintf(2, "udockerc: %s: %lu tracer stops (preload shim %s)\n",
+		l->mode == PT_RUN_P1 ? "P1" : "P2", l->stops, l->shim ? "on" : "off");
+	for (unsigned int i = 0; i < PT_SYS_COUNT; i++) { /* the five most trapped calls (P1) */
+		unsigned int j = 5;
+
+		while (j > 0 && l->trapped[i] > l->trapped[top[j - 1]]) {
+			if (j < 5)
+				top[j] = top[j - 1];
+			j--;
+		}
+		if (j < 5)
+			top[j] = i;
+	}
+	for (unsigned int k = 0; k < 5 && l->trapped[top[k]]; k++)
+		dprintf(2, "udockerc: %s %lu\n", pt_sysent_table[top[k]].name, l->trapped[top[k]]);
 }
 
 /*

@@ -10,6 +10,7 @@
 #include "common/engine.h"
 #include "common/error.h"
 #include "ptrace/pt_probe.h"
+#include "ptrace/pt_sysno.h"
 #include "ptrace/pt_tracee.h"
 
 enum pt_run_mode {
@@ -44,6 +45,7 @@ struct pt_loop {
 	const struct pm_table *table; /* the run's table (the spec's, or the shim's copy) */
 	struct pt_shim *shim;	      /* the preload shim's settings (pt_shim.c), or NULL */
 	unsigned long stops;	      /* ptrace stops served (UDOCKERC_PT_STATS=1 reports them) */
+	unsigned long trapped[PT_SYS_COUNT]; /* seccomp stops per table entry (P1) */
 	struct pt_loader_cache {      /* the options of the loader last scanned (pt_exec.c) */
 		dev_t dev;
 		ino_t ino;

@@ -104,5 +104,7 @@ const char *pt_shim_preload(const struct pt_loop *l, const struct pm_table *tabl
 	base = base ? base + 1 : guest;
 	if (strncmp(base, "ld-musl-", 8) == 0)
 		return PT_SHIM_GUEST "/" PL_SHIM_MUSL;
+	if (!(loader_opts & PT_LOADER_LIBC_DLSYM)) /* glibc 2.30-2.33: dlsym is libdl's */
+		return "libdl.so.2:" PT_SHIM_GUEST "/" PL_SHIM_GLIBC;
 	return PT_SHIM_GUEST "/" PL_SHIM_GLIBC;
 }

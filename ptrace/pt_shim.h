@@ -30,8 +30,9 @@ struct pt_shim {
 int pt_shim_setup(struct pt_loop *l, struct udc_error *e);
 
 /*
- * The guest path of the shim build a loader at host (guest path guest) takes, when l uses the
- * shim, table is the run's (not a chroot's), and the loader has --preload; else NULL.
+ * What --preload gets for a loader at guest path guest: the shim build it takes (libdl.so.2
+ * first for glibc before 2.34, where the shim's dlsym lives there), when l uses the shim, table
+ * is the run's (not a chroot's), and the loader has --preload; else NULL.
  */
 const char *pt_shim_preload(const struct pt_loop *l, const struct pm_table *table,
 			    const char *guest, unsigned int loader_opts);
