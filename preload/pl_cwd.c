@@ -9,15 +9,53 @@
 
 #include "preload/pl_shim.h"
 
+/* Under the P1 tracer: its last getcwd answer, with the host directory it was for (per thread). */
+#define PL_CWDC_MAX 512
+static __thread struct {
+	char host[PL_CWDC_MAX];
+	char guest[PL_CWDC_MAX];
+} pl_cwdc;
+
+/*
+ * Under the P1 tracer, the guest cwd is the tracer's answer (it knows the path the guest took);
+ * while the kernel's cwd is the host directory it was given for, the cached answer is it.
+ * The host directory is read before and after a miss: a chdir in between stores nothing.
+ */
+static int pl_getcwd_traced(char guest[PATH_MAX])
+{
+	char h1[PATH_MAX], h2[PATH_MAX];
+	long r1 = pl.cookie ? pl_sys(SYS_getcwd, (long)h1, sizeof(h1), 0, 0, 0) : -1, r;
+
+	if (r1 > 0 && pl_cwdc.host[0] && !strcmp(h1, pl_cwdc.host)) {
+		memcpy(guest, pl_cwdc.guest, strlen(pl_cwdc.guest) + 1);
+		return 0;
+	}
+	r = pl_sys_traced(SYS_getcwd, (long)guest, PATH_MAX, 0, 0, 0);
+	if (r < 0)
+		return (int)r;
+	if (guest[0] != '/') /* "(unreachable)...": outside the guest's view, as the C library */
+		return -ENOENT;
+	if (r1 > 0 && pl_sys(SYS_getcwd, (long)h2, sizeof(h2), 0, 0, 0) > 0 && !strcmp(h1, h2) &&
+	    strlen(h1) < PL_CWDC_MAX && strlen(guest) < PL_CWDC_MAX && guest[0] == '/') {
+		memcpy(pl_cwdc.host, h1, strlen(h1) + 1);
+		memcpy(pl_cwdc.guest, guest, strlen(guest) + 1);
+	}
+	return 0;
+}
+
 /* The guest cwd into buf (size bytes; buf NULL: a malloc'd copy of size or exact length). */
 PL_EXPORT char *getcwd(char *buf, size_t size)
 {
-	PL_TRACED(char *(*)(char *, size_t), getcwd, buf, size);
 	char guest[PATH_MAX];
 	size_t n;
 	int r;
 
-	if (!pl_table()) {
+	if (pl_traced()) {
+		if ((r = pl_getcwd_traced(guest)) != 0) {
+			errno = -r;
+			return NULL;
+		}
+	} else if (!pl_table()) {
 		r = (int)pl_sys(SYS_getcwd, (long)guest, sizeof(guest), 0, 0, 0);
 		if (r < 0 || guest[0] != '/') {
 			errno = r < 0 ? -r : ENOENT;

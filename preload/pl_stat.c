@@ -198,13 +198,24 @@ PL_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, s
 /* faccessat with flags: faccessat2, or the C library's emulation on kernels without it. */
 static int pl_faccessat(int dirfd, const char *path, int mode, int flags)
 {
-	if (flags) /* faccessat2 or the library's emulation, through the tracer */
-		PL_TRACED(int (*)(int, const char *, int, int), faccessat, dirfd, path, mode, flags);
 	PL_REAL(int (*)(int, const char *, int, int), faccessat);
-	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
-	if (!flags)
-		return (int)pl_ret(pl_sys(SYS_faccessat, fd, (long)p, mode, 0, 0));
-	return real_faccessat(fd, p, mode, flags);
+	long r;
+
+	if (pl_proc_traced(path))
+		return (int)pl_ret(pl_sys_traced(flags ? SYS_faccessat2 : SYS_faccessat, dirfd,
+						 (long)path, mode, flags, 0));
+	{
+		PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
+		if (!flags)
+			return (int)pl_ret(pl_sys(SYS_faccessat, fd, (long)p, mode, 0, 0));
+		r = pl_sys(SYS_faccessat2, fd, (long)p, mode, flags, 0); /* Linux 5.8 on */
+		if (r != -ENOSYS)
+			return (int)pl_ret(r);
+		if (!pl_traced())
+			return real_faccessat(fd, p, mode, flags);
+	}
+	/* the library's emulation with the guest's path, through the tracer */
+	return real_faccessat(dirfd, path, mode, flags);
 }
 
 PL_EXPORT int access(const char *path, int mode)

@@ -114,3 +114,34 @@ print(open("/ro/f").read().strip())'
 	[ "$(cat ro/f)" = data ]
 	[ "$(ls ro)" = f ]
 }
+
+@test "shim: getcwd (threads, volumes, a removed cwd), fstat owners and eaccess answer as the tracer" {
+	deb_container
+	udc setup --execmode=P1 deb >/dev/null
+	mkdir -p vol/sub
+	prog='import os, threading
+def cwd():
+    try:
+        return os.getcwd()
+    except OSError as e:
+        return e.strerror
+out = [cwd()]
+for d in ("/vol/sub", "/usr/lib", "/vol", "/tmp"):
+    os.chdir(d); out.append(cwd())
+t = threading.Thread(target=os.chdir, args=("/vol/sub",)); t.start(); t.join()
+out.append(cwd())
+os.makedirs("/tmp/gone", exist_ok=True); os.chdir("/tmp/gone"); os.rmdir("/tmp/gone")
+out.append(cwd()); os.chdir("/")
+fd = os.open("/tmp/mine", os.O_CREAT | os.O_WRONLY, 0o600)
+st = os.fstat(fd)
+out.append("%d:%d" % (st.st_uid, st.st_gid))
+out.append(str([os.access(p, os.X_OK, effective_ids=True) for p in ("/bin/sh", "/etc/passwd", "/nope")]))
+print(" ".join(out))'
+	run --separate-stderr udc run -v "$PWD/vol:/vol" deb python3 -c "$prog"
+	assert_success
+	with=$output
+	UDOCKERC_PT_SHIM=0 run --separate-stderr udc run -v "$PWD/vol:/vol" deb python3 -c "$prog"
+	assert_success
+	assert_output "$with"
+	assert_output "/ /vol/sub /usr/lib /vol /tmp /vol/sub No such file or directory 0:0 [True, False, False]"
+}
