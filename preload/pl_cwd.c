@@ -9,12 +9,50 @@
 
 #include "preload/pl_shim.h"
 
-/* Under the P1 tracer: its last getcwd answer, with the host directory it was for (per thread). */
+/*
+ * Under the P1 tracer: its last getcwd answer, with the host directory it was for. One per
+ * process (threads share the cwd); taken with a try-lock, so a busy one is a miss, never a wait.
+ */
 #define PL_CWDC_MAX 512
-static __thread struct {
+static struct {
 	char host[PL_CWDC_MAX];
 	char guest[PL_CWDC_MAX];
+	int busy;
 } pl_cwdc;
+
+static int pl_cwdc_take(void)
+{
+	return !__atomic_exchange_n(&pl_cwdc.busy, 1, __ATOMIC_ACQUIRE);
+}
+
+static void pl_cwdc_give(void)
+{
+	__atomic_store_n(&pl_cwdc.busy, 0, __ATOMIC_RELEASE);
+}
+
+/* The cached guest cwd for host into guest; 1 on a hit. */
+static int pl_cwdc_get(const char *host, char guest[PATH_MAX])
+{
+	int hit = 0;
+
+	if (!pl_cwdc_take())
+		return 0;
+	if (pl_cwdc.host[0] && !strcmp(host, pl_cwdc.host)) {
+		memcpy(guest, pl_cwdc.guest, strlen(pl_cwdc.guest) + 1);
+		hit = 1;
+	}
+	pl_cwdc_give();
+	return hit;
+}
+
+static void pl_cwdc_put(const char *host, const char *guest)
+{
+	if (strlen(host) >= PL_CWDC_MAX || strlen(guest) >= PL_CWDC_MAX || !pl_cwdc_take())
+		return;
+	memcpy(pl_cwdc.host, host, strlen(host) + 1);
+	memcpy(pl_cwdc.guest, guest, strlen(guest) + 1);
+	pl_cwdc_give();
+}
 
 /*
  * Under the P1 tracer, the guest cwd is the tracer's answer (it knows the path the guest took);
@@ -26,20 +64,15 @@ static int pl_getcwd_traced(char guest[PATH_MAX])
 	char h1[PATH_MAX], h2[PATH_MAX];
 	long r1 = pl.cookie ? pl_sys(SYS_getcwd, (long)h1, sizeof(h1), 0, 0, 0) : -1, r;
 
-	if (r1 > 0 && pl_cwdc.host[0] && !strcmp(h1, pl_cwdc.host)) {
-		memcpy(guest, pl_cwdc.guest, strlen(pl_cwdc.guest) + 1);
+	if (r1 > 0 && pl_cwdc_get(h1, guest))
 		return 0;
-	}
 	r = pl_sys_traced(SYS_getcwd, (long)guest, PATH_MAX, 0, 0, 0);
 	if (r < 0)
 		return (int)r;
 	if (guest[0] != '/') /* "(unreachable)...": outside the guest's view, as the C library */
 		return -ENOENT;
-	if (r1 > 0 && pl_sys(SYS_getcwd, (long)h2, sizeof(h2), 0, 0, 0) > 0 && !strcmp(h1, h2) &&
-	    strlen(h1) < PL_CWDC_MAX && strlen(guest) < PL_CWDC_MAX && guest[0] == '/') {
-		memcpy(pl_cwdc.host, h1, strlen(h1) + 1);
-		memcpy(pl_cwdc.guest, guest, strlen(guest) + 1);
-	}
+	if (r1 > 0 && pl_sys(SYS_getcwd, (long)h2, sizeof(h2), 0, 0, 0) > 0 && !strcmp(h1, h2))
+		pl_cwdc_put(h1, guest);
 	return 0;
 }
 
