@@ -324,3 +324,28 @@ XX.
 		;;
 	esac
 }
+
+@test "engine $ENGINE_MODE: P1 preloads the shim for each guest loader (glibc 2.31 with libdl, 2.36, 2.41, musl)" {
+	[ "$ENGINE_MODE" = P1 ] || skip "the shim under the tracer is P1's"
+	need_debian
+	need_bullseye
+	need_trixie
+	need_musl
+	local c
+	for c in deb bullseye trixie; do
+		run --separate-stderr guest "$c" /bin/cat /proc/self/maps
+		assert_success
+		assert_output --partial /libudockerc-preload.so
+		refute_output --partial /libudockerc-preload-musl.so
+	done
+	# glibc before 2.34: the shim's dlsym comes from libdl.so.2, preloaded ahead of it
+	run --separate-stderr guest bullseye /bin/cat /proc/self/maps
+	assert_output --partial libdl-2.31.so
+	run --separate-stderr guest musl /bin/musl-hello /proc/self/maps
+	assert_success
+	assert_output --partial /libudockerc-preload-musl.so
+	# off on request: the tracer alone
+	UDOCKERC_PT_SHIM=0 run --separate-stderr guest deb /bin/cat /proc/self/maps
+	assert_success
+	refute_output --partial libudockerc-preload
+}
