@@ -116,6 +116,31 @@ static int pl_identity(const struct pm_table *t, const char *path)
 	       !strstr(path, "//") && !pl_has_dotdot(path);
 }
 
+/*
+ * "/proc/<self|thread-self|PID>/root/REST" is REST in the guest's root (the tracer's answer
+ * for a guest without a chroot), not the host's root the kernel would walk: REST (from its
+ * '/'), else NULL. The link itself, without a REST, is left to the caller.
+ */
+static const char *pl_proc_root(const char *path)
+{
+	const char *p = path + 6;
+
+	if (strncmp(path, "/proc/", 6) != 0)
+		return NULL;
+	if (!strncmp(p, "self/", 5))
+		p += 4;
+	else if (!strncmp(p, "thread-self/", 12))
+		p += 11;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	if (strncmp(p, "/root/", 6) != 0)
+		return NULL;
+	return p + 5;
+}
+
 /* A relative single name the kernel resolves like pm_canon would: no '/', not "..". */
 static int pl_plain_name(int dirfd, const char *path, unsigned int flags)
 {
@@ -143,6 +168,8 @@ int pl_at(int dirfd, const char *path, unsigned int flags, struct pl_buf *b, int
 	if (path[0] == '/') {
 		if ((flags & PL_FOLLOW) && pl_self_exe(path)) /* the program, not its loader */
 			path = pl_self_exe(path);
+		if (pl_proc_root(path))
+			*p = path = pl_proc_root(path);
 		if (pl_identity(t, path))
 			return 0;
 		if (pl_fast_abs(t, path, flags, b->host)) {

@@ -145,3 +145,20 @@ print(" ".join(out))'
 	assert_output "$with"
 	assert_output "/ /vol/sub /usr/lib /vol /tmp /vol/sub No such file or directory 0:0 [True, False, False]"
 }
+
+@test "shim: a path through /proc/self/root is in the guest's root, under P1 and F1" {
+	deb_container
+	mkdir -p "$(container_root deb)/opt/udc-guest-only"
+	for mode in P1 F1; do
+		udc setup --execmode=$mode deb >/dev/null
+		run --separate-stderr udc run deb python3 -c '
+import os
+os.mkdir("/proc/self/root/opt/udc-guest-only/d")
+os.rename("/proc/self/root/opt/udc-guest-only/d", "/proc/%d/root/opt/udc-guest-only/e" % os.getpid())
+print(sorted(os.listdir("/opt/udc-guest-only")))
+os.rmdir("/proc/thread-self/root/opt/udc-guest-only/e")
+print(sorted(os.listdir("/opt/udc-guest-only")), os.path.isdir("/proc/self/root/opt/udc-guest-only"))'
+		assert_success
+		assert_output $'[\'e\']\n[] True'
+	done
+}
