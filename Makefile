@@ -35,7 +35,7 @@ HELPER_SRCS := $(sort $(wildcard tests/unit/helper_*.c))
 # The preload shim (preload/, docs/design/preload.md): loaded into guest processes, so plain
 # -O2 -fPIC in every build directory (never a sanitizer), only libc (dlsym at GLIBC_2.2.5: libc
 # from glibc 2.34, libdl.so.2 preloaded first before), old symbol versions.
-SHIM_SRCS := $(sort $(wildcard preload/*.c)) $(sort $(wildcard common/pm_*.c))
+SHIM_SRCS := $(sort $(wildcard preload/*.c)) $(sort $(wildcard common/pm_*.c)) common/ld_opts.c
 SHIM_CFLAGS := -std=gnu11 -D_GNU_SOURCE -I. $(WARN) -O2 -g -fPIC -fvisibility=hidden \
                -fno-delete-null-pointer-checks -Wno-nonnull-compare -Wno-nonnull \
                -U_FORTIFY_SOURCE -MMD -MP

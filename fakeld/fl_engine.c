@@ -44,28 +44,44 @@ char *fl_shim_dir(TALLOC_CTX *ctx, struct udc_error *e)
 	return NULL;
 }
 
+char *fl_wire_var(TALLOC_CTX *ctx, const struct pm_table *t, int *err)
+{
+	size_t size = 4096;
+	char *wire = NULL, *var;
+	int r = -ENOSPC;
+
+	while (r == -ENOSPC && size <= PL_WIRE_MAX) {
+		char *w = talloc_realloc(ctx, wire, char, size);
+
+		r = w ? pm_wire_encode(t, w, size) : -ENOMEM;
+		wire = w ? w : wire;
+		size *= 2;
+	}
+	var = r < 0 ? NULL : talloc_asprintf(ctx, PL_ENV_PM "=%s", wire);
+	talloc_free(wire);
+	*err = r < 0 ? (r == -ENOSPC ? -E2BIG : r) : (var ? 0 : -ENOMEM);
+	return var;
+}
+
 /* The guest's environment plus the shim's settings (LD_PRELOAD is added at the exec). */
 static char **fl_env(TALLOC_CTX *ctx, const struct run_spec *s, const char *dir,
 		     struct udc_error *e)
 {
-	size_t n = 0, i = 0, size = 4096;
-	char *wire = NULL, **env;
-	int r = -ENOSPC;
+	size_t n = 0, i = 0;
+	char **env;
+	int r = -ENOMEM;
 
 	while (s->envp[n])
 		n++;
 	env = talloc_array(ctx, char *, n + 5);
-	while (env && r == -ENOSPC && size <= PL_WIRE_MAX) {
-		wire = talloc_realloc(ctx, wire, char, size);
-		r = wire ? pm_wire_encode(s->table, wire, size) : -ENOMEM;
-		size *= 2;
-	}
+	if (env)
+		env[n] = fl_wire_var(env, s->table, &r);
 	if (!env || r < 0)
-		return udc_fail(e, r == -ENOSPC ? E2BIG : ENOMEM, "F1: the path table is too large "
+		return udc_fail(e, r == -E2BIG ? E2BIG : ENOMEM, "F1: the path table is too large "
 				"for the shim"), NULL;
 	for (; i < n; i++)
 		env[i] = s->envp[i];
-	env[i++] = talloc_asprintf(env, PL_ENV_PM "=%s", wire);
+	i++; /* env[n]: UDOCKERC_PM, above */
 	env[i++] = talloc_asprintf(env, PL_ENV_LIBDIR "=%s", dir);
 	env[i++] = talloc_asprintf(env, PL_ENV_LDPATH "=%s", fl_ldpath(env, s, 0));
 	env[i++] = talloc_asprintf(env, PL_ENV_LDMUSL "=%s", fl_ldpath(env, s, 1));

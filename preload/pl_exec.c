@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/ld_opts.h"
 #include "preload/pl_shim.h"
 
 /* Nested #! interpreters followed before ELOOP, as the kernel. */
@@ -138,44 +139,18 @@ static int pl_kind(struct pl_plan *x, int depth, const char **interp, const char
 	return k;
 }
 
-/* Loader options the planner uses, as bits of the scan's answer. */
-enum pl_ldopt {
-	PL_LD_ARGV0 = 1,
-	PL_LD_INHIBIT_CACHE = 2,
-	PL_LD_HWCAPS_MASK = 4,
-	PL_LD_LIBC_DLSYM = 8, /* glibc 2.34 on (its loader defines GLIBC_2.34): dlsym is in libc */
-};
-
-/* The PL_LD_* options whose strings (with their NUL) are in the loader file fd of st. */
+/* The LD_OPT_* options of the loader file fd of st (common/ld_opts.c). */
 static int pl_loader_scan(int fd, const struct stat *st)
 {
-	static const struct {
-		const char *s;
-		size_t len; /* with the NUL */
-		int bit;
-	} opt[] = {
-		{ "--argv0", 8, PL_LD_ARGV0 },
-		{ "--inhibit-cache", 16, PL_LD_INHIBIT_CACHE },
-		{ "--glibc-hwcaps-mask", 20, PL_LD_HWCAPS_MASK },
-	};
-	const char *m, *p, *end;
-	int opts = 0;
+	const char *m;
+	int opts;
 
 	if (st->st_size <= 0 || st->st_size > PL_EXEC_MAX_LOADER)
 		return 0;
 	m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (m == MAP_FAILED)
 		return 0;
-	end = m + st->st_size;
-	/* one pass: every "--" (memchr is much faster than a memmem per option) */
-	for (p = m; (p = memchr(p, '-', (size_t)(end - p))) && end - p > 2; p++)
-		if (p[1] == '-')
-			for (size_t i = 0; i < sizeof(opt) / sizeof(opt[0]); i++)
-				if ((size_t)(end - p) >= opt[i].len &&
-				    !memcmp(p, opt[i].s, opt[i].len))
-					opts |= opt[i].bit;
-	if (memmem(m, (size_t)st->st_size, "GLIBC_2.34", sizeof("GLIBC_2.34")))
-		opts |= PL_LD_LIBC_DLSYM;
+	opts = (int)ld_opts_scan(m, (size_t)st->st_size);
 	munmap((void *)m, (size_t)st->st_size);
 	return opts;
 }
@@ -398,10 +373,10 @@ static int pl_loader(struct pl_plan *x, char *const envp[])
 	base = strrchr(x->interp, '/');
 	x->musl = !strncmp(base ? base + 1 : x->interp, "ld-musl", 7);
 	opts = pl_loader_opts(x->loader);
-	x->libdl = !x->musl && !(opts & PL_LD_LIBC_DLSYM);
-	nohw = pl_ldpath(x, envp, opts & PL_LD_HWCAPS_MASK);
+	x->libdl = !x->musl && !(opts & LD_OPT_LIBC_DLSYM);
+	nohw = pl_ldpath(x, envp, opts & LD_OPT_HWCAPS_MASK);
 	ins[k++] = av0;
-	if (opts & PL_LD_INHIBIT_CACHE)
+	if (opts & LD_OPT_INHIBIT_CACHE)
 		ins[k++] = "--inhibit-cache";
 	if (x->ldpath[0]) {
 		ins[k++] = "--library-path";
@@ -411,7 +386,7 @@ static int pl_loader(struct pl_plan *x, char *const envp[])
 		ins[k++] = "--glibc-hwcaps-mask";
 		ins[k++] = "";
 	}
-	if (opts & PL_LD_ARGV0) {
+	if (opts & LD_OPT_ARGV0) {
 		ins[k++] = "--argv0";
 		ins[k++] = av0;
 	} else { /* the shim's constructor puts it back: UDOCKERC_ARGV0="N ARGV0" */

@@ -10,6 +10,7 @@
 #include <talloc.h>
 #include <unistd.h>
 
+#include "common/ld_opts.h"
 #include "ptrace/pt_exec.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_proc.h"
@@ -129,27 +130,7 @@ static int pt_exec_kind(pid_t pid, struct pt_exec_state *x)
 	return k;
 }
 
-/* The options whose strings (with their NUL: strcmp operands, not help text) are in m. */
-static unsigned int pt_exec_scan_opts(const void *m, size_t size)
-{
-	static const char argv0[] = "--argv0", preload[] = "--preload", musl_lp[] = "library-path",
-			  musl_pre[] = "preload", glibc_file[] = "ld.so.preload";
-	unsigned int opts = 0;
-
-	if (memmem(m, size, argv0, sizeof(argv0)))
-		opts |= PT_LOADER_ARGV0;
-	if (memmem(m, size, preload, sizeof(preload)))
-		opts |= PT_LOADER_PRELOAD;
-	/* musl compares what follows "--": "library-path", "preload" (glibc has /etc/ld.so.preload) */
-	if (memmem(m, size, musl_lp, sizeof(musl_lp)) && memmem(m, size, musl_pre, sizeof(musl_pre)) &&
-	    !memmem(m, size, glibc_file, sizeof(glibc_file) - 1))
-		opts |= PT_LOADER_PRELOAD;
-	if (memmem(m, size, "GLIBC_2.34", sizeof("GLIBC_2.34")))
-		opts |= PT_LOADER_LIBC_DLSYM;
-	return opts;
-}
-
-/* What the loader at host takes (enum pt_loader_opt); the last loader's answer is kept. */
+/* What the loader at host takes (enum ld_opt); the last loader's answer is kept. */
 static unsigned int pt_exec_loader_opts(struct pt_loop *l, const char *host)
 {
 	struct pt_loader_cache *c = &l->loader;
@@ -173,7 +154,7 @@ static unsigned int pt_exec_loader_opts(struct pt_loop *l, const char *host)
 	if (m == MAP_FAILED)
 		return 0;
 	*c = (struct pt_loader_cache){st.st_dev, st.st_ino, st.st_size, st.st_mtim,
-				      pt_exec_scan_opts(m, (size_t)st.st_size)};
+				      ld_opts_scan(m, (size_t)st.st_size)};
 	munmap(m, (size_t)st.st_size);
 	return c->opts;
 }
@@ -302,7 +283,7 @@ static int pt_exec_loader(struct pt_loop *l, const struct pt_exec_req *q, const 
 		return r;
 	opts = pt_exec_loader_opts(l, x->host);
 	ins[k++] = x->av[0];
-	if (opts & PT_LOADER_ARGV0) {
+	if (opts & LD_OPT_ARGV0) {
 		ins[k++].str = "--argv0";
 		ins[k++] = x->av[0];
 	} else {

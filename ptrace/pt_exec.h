@@ -21,13 +21,6 @@ struct pt_exec_req {
 	unsigned int arg;   /* argument index of the path; argv is the next argument */
 };
 
-/* What a guest loader's command line takes (found as option strings in its file). */
-enum pt_loader_opt {
-	PT_LOADER_ARGV0 = 1u << 0,   /* --argv0 (glibc 2.33 on) */
-	PT_LOADER_PRELOAD = 1u << 1, /* --preload (glibc 2.30 on, musl) */
-	PT_LOADER_LIBC_DLSYM = 1u << 2, /* glibc 2.34 on (GLIBC_2.34 in its loader): dlsym in libc */
-};
-
 /* host with a leading /proc/self or /proc/thread-self made pid's, in buf[PATH_MAX] (pt_enter.c). */
 const char *pt_fs_self(pid_t pid, const char *host, char *buf);
 

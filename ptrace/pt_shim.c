@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <talloc.h>
 
+#include "common/ld_opts.h"
 #include "fakeld/fl_engine.h"
 #include "preload/pl_shim.h"
 #include "ptrace/pt_exec.h"
@@ -39,27 +40,23 @@ static int pt_shim_table(struct pt_shim *sh, const struct pm_table *run, const c
 /* The guest's environment plus UDOCKERC_PM (the table) and UDOCKERC_PT (cookie, ids). */
 static int pt_shim_env(struct pt_shim *sh, const struct pt_loop *l)
 {
-	size_t n = 0, size = 4096;
-	char *wire = NULL;
-	int r = -ENOSPC;
+	size_t n = 0;
+	int r = -ENOMEM;
 
 	while (l->spec->envp[n])
 		n++;
 	sh->envp = talloc_array(sh, char *, n + 3);
-	while (sh->envp && r == -ENOSPC && size <= PL_WIRE_MAX) {
-		wire = talloc_realloc(sh, wire, char, size);
-		r = wire ? pm_wire_encode(&sh->table, wire, size) : -ENOMEM;
-		size *= 2;
-	}
-	if (!sh->envp || r < 0)
-		return r < 0 ? r : -ENOMEM;
+	if (!sh->envp)
+		return -ENOMEM;
 	memcpy(sh->envp, l->spec->envp, n * sizeof(char *));
-	sh->envp[n] = talloc_asprintf(sh, PL_ENV_PM "=%s", wire);
+	sh->envp[n] = fl_wire_var(sh, &sh->table, &r);
+	if (r < 0)
+		return r;
 	sh->envp[n + 1] = talloc_asprintf(sh, PT_SHIM_ENV "=%" PRIx64 ":%u:%u:%u:%u", sh->cookie,
 					  (unsigned int)l->real_uid, (unsigned int)l->real_gid,
 					  (unsigned int)l->spec->uid, (unsigned int)l->spec->gid);
 	sh->envp[n + 2] = NULL;
-	return sh->envp[n] && sh->envp[n + 1] ? 0 : -ENOMEM;
+	return sh->envp[n + 1] ? 0 : -ENOMEM;
 }
 
 int pt_shim_setup(struct pt_loop *l, struct udc_error *e)
@@ -99,12 +96,12 @@ const char *pt_shim_preload(const struct pt_loop *l, const struct pm_table *tabl
 {
 	const char *base = strrchr(guest, '/');
 
-	if (!l->shim || table != l->table || !(loader_opts & PT_LOADER_PRELOAD))
+	if (!l->shim || table != l->table || !(loader_opts & LD_OPT_PRELOAD))
 		return NULL;
 	base = base ? base + 1 : guest;
 	if (strncmp(base, "ld-musl-", 8) == 0)
 		return PT_SHIM_GUEST "/" PL_SHIM_MUSL;
-	if (!(loader_opts & PT_LOADER_LIBC_DLSYM)) /* glibc 2.30-2.33: dlsym is libdl's */
+	if (!(loader_opts & LD_OPT_LIBC_DLSYM)) /* glibc 2.30-2.33: dlsym is libdl's */
 		return "libdl.so.2:" PT_SHIM_GUEST "/" PL_SHIM_GLIBC;
 	return PT_SHIM_GUEST "/" PL_SHIM_GLIBC;
 }
