@@ -137,7 +137,14 @@ int pm_wire_encode(const struct pm_table *t, char *buf, size_t size);
 int pm_wire_decode(struct pm_table *t, char *arena, size_t arena_size, const char *wire);
 
 /* pm_fs.c */
-/* The fs ops made of raw system calls (never the libc wrappers a shim replaces). */
+/* A raw system-call function for pm_fs_raw_ops' ctx: the result, or -errno (errno untouched). */
+struct pm_fs_sys {
+	long (*call)(long nr, long a, long b, long c, long d, long e);
+};
+/*
+ * The fs ops made of raw system calls (never the libc wrappers a shim replaces); their ctx is
+ * NULL (syscall(2)) or a const struct pm_fs_sys *.
+ */
 const struct pm_fs_ops *pm_fs_raw_ops(void);
 
 #endif

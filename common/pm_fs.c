@@ -24,24 +24,33 @@ static int pm_fs_ret(long r, int saved_errno)
 	return -e;
 }
 
+/* One raw call: through ctx's function (a struct pm_fs_sys) when given, else syscall(2). */
+static long pm_fs_call(const void *ctx, long nr, long a, long b, long c, long d)
+{
+	int saved = errno;
+
+	if (ctx)
+		return ((const struct pm_fs_sys *)ctx)->call(nr, a, b, c, d, 0);
+	return pm_fs_ret(syscall(nr, a, b, c, d), saved);
+}
+
 /* fs op: the S_IFMT bits of host into *type; lstat semantics unless follow. 0 or -errno. */
 static int pm_fs_raw_kind(void *ctx, const char *host, int follow, unsigned int *type)
 {
-	int saved = errno, at = follow ? 0 : AT_SYMLINK_NOFOLLOW;
+	int at = follow ? 0 : AT_SYMLINK_NOFOLLOW;
 	long r;
 #ifdef SYS_newfstatat
 	/* 64-bit ABIs: the kernel's struct stat is glibc's and musl's struct stat. */
 	struct stat st;
 
-	r = syscall(SYS_newfstatat, AT_FDCWD, host, &st, at);
+	r = pm_fs_call(ctx, SYS_newfstatat, AT_FDCWD, (long)host, (long)&st, at);
 #else
 	struct stat64 st;
 
-	r = syscall(SYS_fstatat64, AT_FDCWD, host, &st, at);
+	r = pm_fs_call(ctx, SYS_fstatat64, AT_FDCWD, (long)host, (long)&st, at);
 #endif
-	(void)ctx;
 	if (r < 0)
-		return pm_fs_ret(r, saved);
+		return (int)r;
 	*type = (unsigned int)(st.st_mode & S_IFMT);
 	return 0;
 }
@@ -52,15 +61,13 @@ static int pm_fs_raw_kind(void *ctx, const char *host, int follow, unsigned int 
  */
 static int pm_fs_raw_readlink(void *ctx, const char *host, char *buf, size_t size)
 {
-	int saved = errno;
 	long r;
 
-	(void)ctx;
 	if (size < 2)
 		return -ENAMETOOLONG;
-	r = syscall(SYS_readlinkat, AT_FDCWD, host, buf, size);
+	r = pm_fs_call(ctx, SYS_readlinkat, AT_FDCWD, (long)host, (long)buf, (long)size);
 	if (r < 0)
-		return pm_fs_ret(r, saved);
+		return (int)r;
 	if ((size_t)r >= size)
 		return -ENAMETOOLONG;
 	buf[r] = '\0';
@@ -74,7 +81,7 @@ static const struct pm_fs_ops pm_fs_raw = {
 
 /*
  * The fs ops made of raw system calls on host paths relative to the process's cwd, for the
- * preload shim and tests; ctx is unused. Returns a pointer to a constant table (never NULL).
+ * preload shim and tests; ctx: NULL (syscall(2)) or a struct pm_fs_sys to make them through. Returns a pointer to a constant table (never NULL).
  */
 const struct pm_fs_ops *pm_fs_raw_ops(void)
 {

@@ -21,37 +21,20 @@ static int pl_proc_magic(const char *host)
 	return last - host >= 3 && !strncmp(last - 3, "/fd/", 4);
 }
 
-/*
- * fs ops as pm_fs.c's raw ones, but through pl_sys (with the cookie under the P1 tracer: these
- * are host paths), and a /proc magic link is what it points to, not a symlink.
- */
+/* The raw calls of pm_fs.c's ops made through pl_sys (with the cookie under the P1 tracer). */
+static struct pm_fs_sys pl_fs_sys = { pl_sys };
+
+/* fs op: as the raw one, but a /proc magic link is what it points to, not a symlink. */
 static int pl_fs_kind(void *ctx, const char *host, int follow, unsigned int *type)
 {
-	struct stat st;
-	long r = pl_sys(SYS_newfstatat, AT_FDCWD, (long)host, (long)&st,
-			follow || pl_proc_magic(host) ? 0 : AT_SYMLINK_NOFOLLOW, 0);
-
 	(void)ctx;
-	if (r < 0)
-		return (int)r;
-	*type = (unsigned int)(st.st_mode & S_IFMT);
-	return 0;
+	return pm_fs_raw_ops()->kind(&pl_fs_sys, host, follow || pl_proc_magic(host), type);
 }
 
 static int pl_fs_readlink(void *ctx, const char *host, char *buf, size_t size)
 {
-	long r;
-
 	(void)ctx;
-	if (size < 2)
-		return -ENAMETOOLONG;
-	r = pl_sys(SYS_readlinkat, AT_FDCWD, (long)host, (long)buf, (long)size, 0);
-	if (r < 0)
-		return (int)r;
-	if ((size_t)r >= size)
-		return -ENAMETOOLONG;
-	buf[r] = '\0';
-	return (int)r;
+	return pm_fs_raw_ops()->readlink(&pl_fs_sys, host, buf, size);
 }
 
 static const struct pm_fs_ops pl_fs_ops = { .kind = pl_fs_kind, .readlink = pl_fs_readlink };
