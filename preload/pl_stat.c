@@ -201,21 +201,19 @@ static int pl_faccessat(int dirfd, const char *path, int mode, int flags)
 	PL_REAL(int (*)(int, const char *, int, int), faccessat);
 	long r;
 
-	if (pl_proc_traced(path))
-		return (int)pl_ret(pl_sys_traced(flags ? SYS_faccessat2 : SYS_faccessat, dirfd,
-						 (long)path, mode, flags, 0));
-	{
-		PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
-		if (!flags)
-			return (int)pl_ret(pl_sys(SYS_faccessat, fd, (long)p, mode, 0, 0));
-		r = pl_sys(SYS_faccessat2, fd, (long)p, mode, flags, 0); /* Linux 5.8 on */
-		if (r != -ENOSYS)
-			return (int)pl_ret(r);
-		if (!pl_traced())
-			return real_faccessat(fd, p, mode, flags);
-	}
-	/* the library's emulation with the guest's path, through the tracer */
-	return real_faccessat(dirfd, path, mode, flags);
+	if (pl_proc_traced(path) && !flags)
+		return (int)pl_ret(pl_sys_traced(SYS_faccessat, dirfd, (long)path, mode, 0, 0));
+	if (pl_proc_traced(path)) /* the library (faccessat2 or its emulation), to the tracer */
+		return real_faccessat(dirfd, path, mode, flags);
+	PL_AT(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : PL_FOLLOW, fd, p);
+	if (!flags)
+		return (int)pl_ret(pl_sys(SYS_faccessat, fd, (long)p, mode, 0, 0));
+	r = pl_sys(SYS_faccessat2, fd, (long)p, mode, flags, 0); /* Linux 5.8 on */
+	if (r != -ENOSYS)
+		return (int)pl_ret(r);
+	/* the library's emulation: of the host path, or under the P1 tracer of the guest's */
+	return pl_traced() ? real_faccessat(dirfd, path, mode, flags)
+			   : real_faccessat(fd, p, mode, flags);
 }
 
 PL_EXPORT int access(const char *path, int mode)
