@@ -5,6 +5,15 @@
 
 load helpers/common
 
+# wait_gone PATTERN TRIES: poll (every 0.1 s, TRIES times at most) until no process matches.
+wait_gone() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		pgrep -f "$1" >/dev/null || return 0
+		sleep 0.1
+	done
+}
+
 setup() {
 	common_setup
 	bb_container
@@ -179,10 +188,7 @@ print(sys.executable, os.readlink("/proc/self/exe"), h("/proc/self/exe") == h("/
 		kill -9 "$UDC_PID"
 		wait_status "$UDC_PID"
 		assert_equal "$STATUS" 137
-		for ((i = 0; i < 100; i++)); do
-			pgrep -f "$mark" >/dev/null || break
-			sleep 0.1
-		done
+		wait_gone "$mark" 100
 		run pgrep -af "$mark"
 		assert_failure
 		assert_output ''
@@ -199,10 +205,7 @@ print(sys.executable, os.readlink("/proc/self/exe"), h("/proc/self/exe") == h("/
 		assert_equal "$status" 4
 		assert_output started
 		[ $((SECONDS - start)) -lt 30 ] || fail "run waited for the background child"
-		for ((i = 0; i < 50; i++)); do
-			pgrep -f "^sleep $mark\$" >/dev/null || break
-			sleep 0.1
-		done
+		wait_gone "^sleep $mark\$" 50
 		run pgrep -af "^sleep $mark\$"
 		assert_failure
 	done
