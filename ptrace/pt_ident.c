@@ -258,6 +258,12 @@ static long pt_ident_owner(struct pt_loop *l, struct pt_tracee *t, unsigned long
 	return ret;
 }
 
+void pt_ident_shown_stat(const struct pt_loop *l, struct stat *st)
+{
+	st->st_uid = shown(st->st_uid, l->real_uid, l->spec->uid);
+	st->st_gid = shown(st->st_gid, l->real_gid, l->spec->gid);
+}
+
 _Static_assert(offsetof(struct stat, st_gid) == offsetof(struct stat, st_uid) + 4, "st_uid/gid");
 _Static_assert(offsetof(struct statx, stx_gid) == offsetof(struct statx, stx_uid) + 4, "stx_uid");
 

@@ -34,6 +34,10 @@ int pt_ident_enter(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysen
  */
 int pt_ident_chown(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s);
 
+/* Owners of st as the guest sees them under fake identity (the stat family's exit rule). */
+struct stat;
+void pt_ident_shown_stat(const struct pt_loop *l, struct stat *st);
+
 /* Exit of the stat, chown, getid, getresid, setid and uname families: the guest's result. */
 long pt_ident_exit(struct pt_loop *l, struct pt_tracee *t, long ret);
 

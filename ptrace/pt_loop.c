@@ -18,6 +18,7 @@
 #include "ptrace/pt_ident.h"
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
+#include "ptrace/pt_notif.h"
 #include "ptrace/pt_proc.h"
 #include "ptrace/pt_seccomp.h"
 #include "ptrace/pt_shim.h"
@@ -220,6 +221,8 @@ static void pt_on_stop(struct pt_loop *l, struct pt_tracee *t, int st)
 	case PTRACE_EVENT_EXEC:
 		t = pt_proc_exec_done(l, t);
 		t->execed = 1;
+		if (l->mode == PT_RUN_P1 && t->state == PT_TS_WAIT_EXIT)
+			pt_done(t); /* a new program: no registers to restore, its exit stop is moot */
 		pt_resume(l, t, 0);
 		return;
 	case PTRACE_EVENT_STOP:
@@ -248,10 +251,57 @@ static void pt_on_end(struct pt_loop *l, pid_t pid, int st)
 		pt_tracee_kill_all(l->tracees);
 }
 
-/* Serve stops until no tracee is left (waitpid: ECHILD). */
-static void pt_serve(struct pt_loop *l)
+/*
+ * The first tracee's listener report (its fd number, or -1: none) is read at its first stops,
+ * never waited for: the child may need the tracer before it writes (a signal-delivery stop).
+ * It writes before its first trapped call, so the report is in by its chdir's seccomp stop,
+ * before any notified call. The notification thread then serves the listener; if it cannot,
+ * the run ends (a notified call with no listener would fail with ENOSYS).
+ */
+static void pt_listen(struct pt_loop *l)
+{
+	int fdnum = -1;
+	ssize_t n = read(l->listen_pipe, &fdnum, sizeof(fdnum));
+
+	if (n < 0 && errno == EAGAIN)
+		return;
+	close(l->listen_pipe);
+	l->listen_pipe = -1;
+	if (n != sizeof(fdnum) || fdnum < 0) {
+		l->notif_calls = 0; /* the kernel refused a listener: every call traps */
+		return;
+	}
+	l->notif_err = -pt_notif_start(l, l->first, fdnum);
+	if (l->notif_err)
+		pt_tracee_kill_all(l->tracees);
+}
+
+/* Handle what pt_wait returned for pid: an end or a stop. */
+static void pt_serve_one(struct pt_loop *l, pid_t pid, int st)
 {
 	struct pt_tracee *t;
+
+	if (WIFEXITED(st) || WIFSIGNALED(st)) {
+		pt_on_end(l, pid, st);
+		return;
+	}
+	if (!WIFSTOPPED(st))
+		return;
+	t = pt_tracee_find(l->tracees, pid);
+	if (!t && !l->first_done)
+		t = pt_new(l, pid, NULL, NULL); /* before its parent's event */
+	if (!t || l->first_done) { /* out of memory, or one the container's end missed */
+		kill(pid, SIGKILL);
+		return;
+	}
+	if (l->listen_pipe >= 0 && pid == l->first)
+		pt_listen(l);
+	pt_on_stop(l, t, st);
+}
+
+/* Serve stops until no tracee is left (waitpid: ECHILD); the notification thread runs beside. */
+static void pt_serve(struct pt_loop *l)
+{
 	pid_t pid;
 	int st;
 
@@ -262,20 +312,9 @@ static void pt_serve(struct pt_loop *l)
 				continue;
 			return;
 		}
-		if (WIFEXITED(st) || WIFSIGNALED(st)) {
-			pt_on_end(l, pid, st);
-			continue;
-		}
-		if (!WIFSTOPPED(st))
-			continue;
-		t = pt_tracee_find(l->tracees, pid);
-		if (!t && !l->first_done)
-			t = pt_new(l, pid, NULL, NULL); /* before its parent's event */
-		if (!t || l->first_done) { /* out of memory, or one the container's end missed */
-			kill(pid, SIGKILL);
-			continue;
-		}
-		pt_on_stop(l, t, st);
+		pthread_mutex_lock(&l->lock);
+		pt_serve_one(l, pid, st);
+		pthread_mutex_unlock(&l->lock);
 	}
 }
 
@@ -302,26 +341,34 @@ static void pt_report_stops(const struct pt_loop *l)
 	}
 	for (unsigned int k = 0; k < 5 && l->trapped[top[k]]; k++)
 		dprintf(2, "udockerc: %s %lu\n", pt_sysent_table[top[k]].name, l->trapped[top[k]]);
+	if (l->notif_calls)
+		dprintf(2, "udockerc: notified: openat %lu, newfstatat %lu, access %lu\n",
+			l->notified[0], l->notified[1], l->notified[2]);
 }
 
 /*
- * The child: wait for the tracer, install the filter (P1), then enter the guest cwd and exec
- * the guest program by their guest paths: the tracer translates both like any guest call.
+ * The child: wait for the tracer, install the filter (P1) and tell the tracer its listener's fd
+ * number on lst (-1: none), then enter the guest cwd and exec the guest program by their guest
+ * paths: the tracer translates both like any guest call.
  */
-static void pt_child(const struct pt_loop *l, int go)
+static void pt_child(const struct pt_loop *l, int go, int lst)
 {
 	const struct run_spec *s = l->spec;
 	char *const *envp = l->shim ? l->shim->envp : s->envp;
-
+	int listener = -1;
 	char c;
 
 	if (read(go, &c, 1) != 1)
 		_exit(127);
 	close(go);
-	if (l->mode == PT_RUN_P1 && pt_seccomp_install(l->sysmode, l->shim ? l->shim->cookie : 0)) {
+	if (l->mode == PT_RUN_P1 && pt_seccomp_install(l->sysmode, l->shim ? l->shim->cookie : 0,
+						       l->notif_calls, &listener)) {
 		dprintf(2, "udockerc: cannot install the seccomp filter\n");
 		_exit(127);
 	}
+	if (write(lst, &listener, sizeof(listener)) != sizeof(listener))
+		_exit(127);
+	close(lst);
 	if (chdir(s->cwd) != 0) {
 		dprintf(2, "udockerc: %s: %s\n", s->cwd, strerror(errno));
 		_exit(127);
@@ -356,8 +403,9 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 			    .mode = mode,
 			    .real_uid = getuid(),
 			    .real_gid = getgid(),
-			    .spin_ns = pt_wait_budget_ns()};
-	int p[2], r;
+			    .spin_ns = pt_wait_budget_ns(),
+			    .listen_pipe = -1};
+	int p[2], q[2], r;
 	pid_t pid;
 
 	r = pt_probe_run(&l.probe, e);
@@ -367,6 +415,7 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 		return udc_fail(e, l.probe.seccomp_errno ? l.probe.seccomp_errno : ENOSYS,
 				"seccomp filters do not work here; use --execmode=P2");
 	l.memflags = l.probe.vm_ok ? 0 : PT_MEM_PEEKPOKE;
+	l.notif_calls = pt_notif_wanted(&l);
 	l.sysmode = pt_ident_mode(s, l.real_uid, l.real_gid);
 	l.tracees = talloc_zero(NULL, struct pt_tracees);
 	if (!l.tracees)
@@ -381,16 +430,26 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 		talloc_free(l.tracees);
 		return udc_fail_sys(e, "ptrace: pipe");
 	}
+	if (pipe2(q, O_CLOEXEC | O_NONBLOCK) != 0) {
+		close(p[0]);
+		close(p[1]);
+		talloc_free(l.tracees);
+		return udc_fail_sys(e, "ptrace: pipe");
+	}
+	pthread_mutex_init(&l.lock, NULL);
 	pt_signal_block();
 	pid = fork();
 	if (pid == 0) {
 		pt_signal_child();
 		close(p[1]);
-		pt_child(&l, p[0]);
+		close(q[0]);
+		pt_child(&l, p[0], q[1]);
 	}
 	close(p[0]);
+	close(q[1]);
 	r = pid < 0 ? udc_fail_sys(e, "ptrace: fork") : pt_start(&l, pid, p[1], e);
 	close(p[1]);
+	l.listen_pipe = q[0];
 	if (r < 0 && pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
@@ -399,10 +458,17 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 		l.first = pid;
 		pt_signal_start(pid);
 		pt_serve(&l);
+		pt_notif_stop(&l);
 		*exit_status = l.first_status;
+		if (l.notif_err)
+			r = udc_fail(e, l.notif_err, "seccomp user notification: cannot serve the guest");
 		pt_report_stops(&l);
 	}
+	pt_notif_stop(&l);
+	if (l.listen_pipe >= 0)
+		close(l.listen_pipe);
 	pt_signal_end();
 	talloc_free(l.tracees);
+	pthread_mutex_destroy(&l.lock);
 	return r;
 }

@@ -3,6 +3,7 @@
 #ifndef UDC_PT_LOOP_H
 #define UDC_PT_LOOP_H
 
+#include <pthread.h>
 #include <sys/types.h>
 #include <sys/user.h>
 #include <time.h>
@@ -46,6 +47,12 @@ struct pt_loop {
 	struct pt_shim *shim;	      /* the preload shim's settings (pt_shim.c), or NULL */
 	unsigned long stops;	      /* ptrace stops served (UDOCKERC_PT_STATS=1 reports them) */
 	unsigned long trapped[PT_SYS_COUNT]; /* seccomp stops per table entry (P1) */
+	pthread_mutex_t lock;	      /* held while a stop or a notification is served */
+	unsigned int notif_calls;     /* enum pt_notif_call: what the filter notifies (P1) */
+	struct pt_notif *notif;	      /* the notification thread (pt_notif.c), or NULL */
+	int listen_pipe;	      /* the first tracee's listener report, -1: taken (pt_loop.c) */
+	int notif_err;		      /* errno: the notification thread could not start */
+	unsigned long notified[3];    /* notifications served per kind, at the end */
 	struct pt_loader_cache {      /* the options of the loader last scanned (pt_exec.c) */
 		dev_t dev;
 		ino_t ino;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pt_seccomp.c - build and install the P1 seccomp-BPF filter from the syscall table. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ptrace/pt_notif.h"
 #include "ptrace/pt_seccomp.h"
 #include "ptrace/pt_sysno.h"
 
@@ -25,6 +27,7 @@ struct emit {
 	unsigned char idx[PT_SYS_COUNT]; /* active entries, sorted by number */
 	unsigned int mode;
 	uint64_t cookie; /* 0: none; else args[5] == cookie lets a shim's call through */
+	unsigned int notif; /* enum pt_notif_call bits: the calls answered by user notification */
 };
 
 static int put(struct emit *e, struct sock_filter insn)
@@ -90,16 +93,59 @@ static int emit_cookie(struct emit *e)
 	       put_stmt(e, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 }
 
-/* A leaf: JEQ nr, [cookie test], RET verdict for each entry of idx[lo, hi), then RET ALLOW. */
+/*
+ * The user-notification test of entry t (pt_notif.c serves what it lets through), into
+ * body[]: openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC) and newfstatat(fd >= 0, path, buf,
+ * AT_EMPTY_PATH), the dynamic loader's own calls, and every access(). Any other form falls
+ * through to the trap. Returns the instruction count.
+ */
+static unsigned int notif_test(const struct emit *e, unsigned int t, struct sock_filter *body)
+{
+	const unsigned int a0 = offsetof(struct seccomp_data, args[0]);
+	const unsigned int notify = SECCOMP_RET_USER_NOTIF;
+
+	if (t == PT_SYS_openat && (e->notif & PT_NOTIF_OPENAT)) {
+		body[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a0);
+		body[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						       (uint32_t)AT_FDCWD, 0, 3);
+		body[2] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a0 + 16);
+		body[3] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						       O_RDONLY | O_CLOEXEC, 0, 1);
+		body[4] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, notify);
+		return 5;
+	}
+	if (t == PT_SYS_newfstatat && (e->notif & PT_NOTIF_FSTATAT)) {
+		body[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a0 + 24);
+		body[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AT_EMPTY_PATH, 0, 3);
+		body[2] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a0);
+		body[3] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x80000000u, 1, 0);
+		body[4] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, notify);
+		return 5;
+	}
+	if (t == PT_SYS_access && (e->notif & PT_NOTIF_ACCESS)) {
+		body[0] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, notify);
+		return 1;
+	}
+	return 0;
+}
+
+/* A leaf: JEQ nr, [cookie test], [notify test], RET verdict for each entry of idx[lo, hi). */
 static int emit_leaf(struct emit *e, unsigned int lo, unsigned int hi)
 {
 	for (unsigned int i = lo; i < hi; i++) {
 		unsigned int t = e->idx[i];
 		int bypass = e->cookie && pt_sysent_bypass(&pt_sysent_table[t]);
+		struct sock_filter body[8];
+		unsigned int nb = notif_test(e, t, body);
 
 		if (put_jump(e, BPF_JMP | BPF_JEQ | BPF_K, (unsigned int)pt_sysent_table[t].nr, 0,
-			     bypass ? 6 : 1) ||
-		    (bypass && emit_cookie(e)) || put_stmt(e, BPF_RET | BPF_K, verdict(e, t)))
+			     (unsigned char)((bypass ? 6 : 1) + nb)) ||
+		    (bypass && emit_cookie(e)))
+			return -ENOSPC;
+		for (unsigned int k = 0; k < nb; k++)
+			if (put(e, body[k]))
+				return -ENOSPC;
+		if (put_stmt(e, BPF_RET | BPF_K, verdict(e, t)))
 			return -ENOSPC;
 	}
 	return put_stmt(e, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
@@ -142,16 +188,18 @@ static int emit_abi_check(struct emit *e)
 /*
  * Build the filter of mode into the caller's buf (cap instructions). Traps answer
  * SECCOMP_RET_TRACE with the data above, deny families SECCOMP_RET_ERRNO, the rest ALLOW;
- * with a cookie, bypassable entries whose sixth argument is the cookie ALLOW too.
+ * with a cookie, bypassable entries whose sixth argument is the cookie ALLOW too; the calls
+ * of notif answer SECCOMP_RET_USER_NOTIF in the forms notif_test() names.
  * Returns 0 with *len set, or -ENOSPC. No allocation.
  */
-int pt_seccomp_filter(unsigned int mode, uint64_t cookie, struct sock_filter *buf, size_t cap,
-		      size_t *len)
+int pt_seccomp_filter(unsigned int mode, uint64_t cookie, unsigned int notif,
+		      struct sock_filter *buf, size_t cap, size_t *len)
 {
 	struct emit e = {.buf = buf,
 			 .cap = cap < BPF_MAXINSNS ? cap : BPF_MAXINSNS,
 			 .mode = mode,
-			 .cookie = cookie};
+			 .cookie = cookie,
+			 .notif = notif};
 	unsigned int n = collect(&e);
 	int r = emit_abi_check(&e);
 
@@ -175,24 +223,42 @@ static int load(struct sock_fprog *prog)
 	return -errno;
 }
 
-/*
- * Install the filter of mode in the calling process (the guest's first process, before exec).
- * Sets no_new_privs, which an unprivileged filter requires. Until a tracer attaches, a trap
- * fails with ENOSYS: never an untranslated path. Returns 0 or -errno (-EINVAL/-ENOSYS: no
- * seccomp filtering here, run P2).
- */
-int pt_seccomp_install(unsigned int mode, uint64_t cookie)
+/* Build the filter and load it; with notif, as a new listener whose fd goes to *listener. */
+static int build_load(unsigned int mode, uint64_t cookie, unsigned int notif, int *listener)
 {
 	struct sock_filter buf[PT_SECCOMP_MAX_INSNS];
 	struct sock_fprog prog;
 	size_t len = 0;
-	int r = pt_seccomp_filter(mode, cookie, buf, PT_SECCOMP_MAX_INSNS, &len);
+	long fd;
+	int r = pt_seccomp_filter(mode, cookie, notif, buf, PT_SECCOMP_MAX_INSNS, &len);
 
 	if (r)
 		return r;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return -errno;
 	prog.len = (unsigned short)len;
 	prog.filter = buf;
-	return load(&prog);
+	if (!notif)
+		return load(&prog);
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (fd < 0)
+		return -errno;
+	*listener = (int)fd;
+	return 0;
+}
+
+/*
+ * Install the filter of mode in the calling process (the guest's first process, before exec).
+ * Sets no_new_privs, which an unprivileged filter requires. Until a tracer attaches, a trap
+ * fails with ENOSYS: never an untranslated path. With notif, the filter gets a listener
+ * (*listener, close-on-exec); where that is refused (an outer listener: EBUSY, an old kernel)
+ * the filter is installed without notifications and *listener is -1. Returns 0 or -errno
+ * (-EINVAL/-ENOSYS: no seccomp filtering here, run P2).
+ */
+int pt_seccomp_install(unsigned int mode, uint64_t cookie, unsigned int notif, int *listener)
+{
+	*listener = -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -errno;
+	if (notif && build_load(mode, cookie, notif, listener) == 0)
+		return 0;
+	return build_load(mode, cookie, 0, listener);
 }

@@ -17,17 +17,22 @@
 #define PT_SECCOMP_DATA_FOREIGN 0x8000u
 
 /* Room for any filter the table can produce (about 2.5 instructions per syscall, 7.5 with a
- * cookie test). */
+ * cookie test, 5 more on a notified call). */
 #define PT_SECCOMP_MAX_INSNS 1024
 
 /*
  * Build the filter for mode (enum pt_mode bits) into buf[cap]; *len instructions; 0/-ENOSPC.
  * cookie (0: none): a bypassable call (pt_sysent_bypass) whose sixth argument is the cookie is
  * allowed: the preload shim inside a P1 guest made it with a path it translated itself.
+ * notif (enum pt_notif_call bits, 0: none): those calls, in the forms pt_notif.c serves, answer
+ * SECCOMP_RET_USER_NOTIF instead of trapping.
  */
-int pt_seccomp_filter(unsigned int mode, uint64_t cookie, struct sock_filter *buf, size_t cap,
-		      size_t *len);
-/* In the child before exec: set no_new_privs and install the filter; 0 or -errno. */
-int pt_seccomp_install(unsigned int mode, uint64_t cookie);
+int pt_seccomp_filter(unsigned int mode, uint64_t cookie, unsigned int notif,
+		      struct sock_filter *buf, size_t cap, size_t *len);
+/*
+ * In the child before exec: set no_new_privs and install the filter; 0 or -errno. With notif,
+ * *listener is the notification fd, or -1 when the kernel refused one (then no notif calls).
+ */
+int pt_seccomp_install(unsigned int mode, uint64_t cookie, unsigned int notif, int *listener);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ptrace/pt_notif.h"
 #include "ptrace/pt_seccomp.h"
 #include "ptrace/pt_sysno.h"
 #include "tests/unit/tap.h"
@@ -42,6 +43,9 @@ static uint32_t bpf_run(const struct sock_filter *f, size_t len, const struct se
 			break;
 		case BPF_JMP | BPF_JGE | BPF_K:
 			pc += a >= i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & i->k) ? i->jt : i->jf;
 			break;
 		case BPF_RET | BPF_K:
 			return i->k;
@@ -147,7 +151,7 @@ static void test_interpreted(unsigned int mode)
 	size_t len = 0;
 	int bad = 0;
 
-	is_int(pt_seccomp_filter(mode, 0, f, PT_SECCOMP_MAX_INSNS, &len), 0, "mode %u: filter built",
+	is_int(pt_seccomp_filter(mode, 0, 0, f, PT_SECCOMP_MAX_INSNS, &len), 0, "mode %u: filter built",
 	       mode);
 	printf("# mode %u: %zu instructions\n", mode, len);
 	for (unsigned int i = 0; i < PT_SYS_COUNT; i++)
@@ -179,7 +183,7 @@ static void test_cookie(unsigned int mode)
 	size_t len = 0;
 	int bad = 0, bypassed = 0;
 
-	is_int(pt_seccomp_filter(mode, cookie, f, PT_SECCOMP_MAX_INSNS, &len), 0,
+	is_int(pt_seccomp_filter(mode, cookie, 0, f, PT_SECCOMP_MAX_INSNS, &len), 0,
 	       "mode %u: filter with a cookie built", mode);
 	printf("# mode %u with a cookie: %zu instructions\n", mode, len);
 	for (unsigned int i = 0; i < PT_SYS_COUNT; i++) {
@@ -212,12 +216,71 @@ static void test_cookie(unsigned int mode)
 	   "exec, chdir, chown, chroot and connect never bypass");
 }
 
+/* The verdict for syscall nr (table entry i) with arguments a0..a3, the cookie in a5 or not. */
+static uint32_t run_args(const struct sock_filter *f, size_t len, unsigned int i, long a0,
+			 long a2, long a3, uint64_t a5)
+{
+	struct seccomp_data d = {.nr = pt_sysent_table[i].nr, .arch = AUDIT_ARCH_X86_64};
+
+	d.args[0] = (uint64_t)a0;
+	d.args[2] = (uint64_t)a2;
+	d.args[3] = (uint64_t)a3;
+	d.args[5] = a5;
+	return bpf_run(f, len, &d);
+}
+
+/* With notifications: the loader's forms of openat, newfstatat and access go to the listener. */
+static void test_notif(unsigned int mode)
+{
+	const uint64_t cookie = 0x0badc0ffee0ddf00ull;
+	const unsigned int all = PT_NOTIF_OPENAT | PT_NOTIF_FSTATAT | PT_NOTIF_ACCESS;
+	const uint32_t N = SECCOMP_RET_USER_NOTIF, O = expected(PT_SYS_openat, mode),
+		       S = expected(PT_SYS_newfstatat, mode);
+	const long CX = O_RDONLY | O_CLOEXEC, E = AT_EMPTY_PATH;
+	struct sock_filter f[PT_SECCOMP_MAX_INSNS];
+	size_t len = 0;
+	int bad = 0;
+
+	is_int(pt_seccomp_filter(mode, cookie, all, f, PT_SECCOMP_MAX_INSNS, &len), 0,
+	       "mode %u: filter with notifications built", mode);
+	printf("# mode %u with notifications: %zu instructions\n", mode, len);
+	for (unsigned int i = 0; i < PT_SYS_COUNT; i++) {
+		uint32_t want = i == PT_SYS_access && pt_sysent_active(&pt_sysent_table[i], mode)
+				    ? N
+				    : expected(i, mode);
+
+		if (run_args(f, len, i, 0, 0, 0, 0) != want)
+			bad++, printf("# %s: wrong verdict\n", pt_sysent_table[i].name);
+	}
+	is_int(bad, 0, "mode %u: other forms and calls keep their verdicts", mode);
+	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, CX, 0, 0), N,
+	       "mode %u: openat(AT_FDCWD, O_RDONLY|O_CLOEXEC) notifies", mode);
+	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, CX, 0, cookie), SECCOMP_RET_ALLOW,
+	       "mode %u: the shim's openat still passes with the cookie", mode);
+	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, O_RDONLY, 0, 0), O,
+	       "mode %u: openat(AT_FDCWD, O_RDONLY) traps", mode);
+	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, CX | O_NOFOLLOW, 0, 0), O,
+	       "mode %u: openat with O_NOFOLLOW traps", mode);
+	is_int(run_args(f, len, PT_SYS_openat, 3, CX, 0, 0), O,
+	       "mode %u: openat relative to a directory fd traps", mode);
+	is_int(run_args(f, len, PT_SYS_newfstatat, 3, 0, E, 0), N,
+	       "mode %u: newfstatat(fd, AT_EMPTY_PATH) notifies", mode);
+	is_int(run_args(f, len, PT_SYS_newfstatat, AT_FDCWD, 0, E, 0), S,
+	       "mode %u: newfstatat(AT_FDCWD, AT_EMPTY_PATH) traps", mode);
+	is_int(run_args(f, len, PT_SYS_newfstatat, 3, 0, E | AT_SYMLINK_NOFOLLOW, 0), S,
+	       "mode %u: newfstatat with AT_SYMLINK_NOFOLLOW traps", mode);
+	is_int(run_args(f, len, PT_SYS_newfstatat, 3, 0, 0, 0), S,
+	       "mode %u: newfstatat without AT_EMPTY_PATH traps", mode);
+	is_int(run_args(f, len, PT_SYS_faccessat, AT_FDCWD, 0, 0, 0), expected(PT_SYS_faccessat, mode),
+	       "mode %u: faccessat traps", mode);
+}
+
 static void test_small_buffer(void)
 {
 	struct sock_filter f[16];
 	size_t len = 0;
 
-	is_int(pt_seccomp_filter(0, 0, f, 16, &len), -ENOSPC, "a too small buffer gives -ENOSPC");
+	is_int(pt_seccomp_filter(0, 0, 0, f, 16, &len), -ENOSPC, "a too small buffer gives -ENOSPC");
 }
 
 /* ---- loaded into the kernel, under a counting ptrace parent ---- */
@@ -233,10 +296,11 @@ static void child_body(unsigned int mode, int fd)
 	char buf[256];
 	struct stat st;
 	long r[4];
+	int listener;
 
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0 || raise(SIGSTOP) != 0)
 		_exit(2);
-	if (pt_seccomp_install(mode, 0) != 0)
+	if (pt_seccomp_install(mode, 0, 0, &listener) != 0)
 		_exit(3);
 	syscall(SYS_close, syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY | O_DIRECTORY));
 	syscall(SYS_newfstatat, AT_FDCWD, "/", &st, 0);
@@ -351,6 +415,8 @@ int main(void)
 		test_interpreted(modes[i]);
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		test_cookie(modes[i]);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		test_notif(modes[i]);
 	test_small_buffer();
 	test_loaded(0);
 	test_loaded(PT_MODE_FAKEROOT);

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pt_notif.h - P1: the loader's opens, fstats and access checks served by seccomp user notification. */
+#ifndef UDC_PT_NOTIF_H
+#define UDC_PT_NOTIF_H
+
+#include <sys/types.h>
+
+struct pt_loop;
+
+/* The calls the filter sends to the notification thread (pt_seccomp.c's notif_test forms). */
+enum pt_notif_call {
+	PT_NOTIF_OPENAT = 1u << 0,  /* openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC) */
+	PT_NOTIF_FSTATAT = 1u << 1, /* newfstatat(fd >= 0, path, buf, AT_EMPTY_PATH) */
+	PT_NOTIF_ACCESS = 1u << 2,  /* access(path, mode) */
+};
+#define PT_NOTIF_KINDS 3
+
+/*
+ * The calls l should have notified: all of them on Linux 6.6 and later (synchronous wake-up
+ * makes a notification cheaper than a ptrace stop; older kernels gain nothing) when the tracee
+ * memory can be read without a stop and UDOCKERC_PT_NOTIF is not 0; else 0.
+ */
+unsigned int pt_notif_wanted(const struct pt_loop *l);
+
+/*
+ * Take the listener the first tracee pid made (its fd number fdnum there), ask for synchronous
+ * wake-ups and start the thread that serves it, under l->lock. 0 or -errno (then nothing runs
+ * and the run cannot go on: the guest's notified calls would wait for ever).
+ */
+int pt_notif_start(struct pt_loop *l, pid_t pid, int fdnum);
+
+/* Stop and join the thread, close the listener; nothing when none runs. */
+void pt_notif_stop(struct pt_loop *l);
+
+#endif

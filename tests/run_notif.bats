@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# run_notif.bats - P1 on Linux 6.6+: the dynamic loader's openat, newfstatat and access calls
+# answered through seccomp user notification by a second tracer thread instead of ptrace stops
+# (docs/design/ptrace.md, "User notification for the loader's calls"), with the same answers.
+
+load helpers/common
+
+setup() {
+	common_setup
+	deb_container
+	udc setup --execmode=P1 deb >/dev/null
+}
+
+# The "notified:" counts UDOCKERC_PT_STATS=1 printed on stderr ("" when notification is off).
+notified() {
+	printf '%s\n' "$stderr" | sed -n 's/^udockerc: notified: //p'
+}
+
+# udc_t ARGS...: udc with a time limit (a notification never answered would hang the run).
+udc_t() {
+	local root=()
+	is_root && root=(--allow-root)
+	timeout 120 "${UDOCKERC:-udockerc}" "${root[@]}" "$@"
+}
+
+# Skip where the kernel offers no synchronous wake-up (before 6.6): P1 traps every call there.
+need_notif() {
+	UDOCKERC_PT_STATS=1 run --separate-stderr udc run deb /bin/true
+	assert_success
+	[ -n "$(notified)" ] || skip "no seccomp user notification with sync wake-up on $(uname -r)"
+}
+
+@test "notif: the loader's calls need no tracer stop, and UDOCKERC_PT_NOTIF=0 turns it off" {
+	need_notif
+	cmd='for i in 1 2 3 4 5; do /bin/true; done; ls /etc/debian_version; cat /etc/hostname >/dev/null'
+	UDOCKERC_PT_STATS=1 run --separate-stderr udc run deb /bin/sh -c "$cmd"
+	assert_success
+	assert_output /etc/debian_version
+	on=$(printf '%s\n' "$stderr" | sed -n 's/^udockerc: P1: \([0-9]*\) tracer stops.*/\1/p')
+	counts=$(notified)
+	[[ $counts =~ ^openat\ ([0-9]+),\ newfstatat\ ([0-9]+),\ access\ ([0-9]+)$ ]] ||
+		fail "notified: '$counts'"
+	# each of the 8 dynamic execs: the program, ld.so.cache, libc, the shim (and more)
+	[ "${BASH_REMATCH[1]}" -ge 24 ] && [ "${BASH_REMATCH[2]}" -ge 16 ] &&
+		[ "${BASH_REMATCH[3]}" -ge 7 ] || fail "too few notifications: $counts"
+	UDOCKERC_PT_STATS=1 UDOCKERC_PT_NOTIF=0 run --separate-stderr udc run deb /bin/sh -c "$cmd"
+	assert_success
+	assert_output /etc/debian_version
+	[ -z "$(notified)" ] || fail "UDOCKERC_PT_NOTIF=0 still notifies: $stderr"
+	off=$(printf '%s\n' "$stderr" | sed -n 's/^udockerc: P1: \([0-9]*\) tracer stops.*/\1/p')
+	[ "$on" -lt $((off / 2)) ] || fail "stops with notification $on, without $off"
+}
+
+# A program without the shim (UDOCKERC_PT_SHIM=0) makes every open, fstat and access itself:
+# relative paths from its cwd, /proc/self, fstat owners under fake root, errors, a volume.
+PROBE='import os
+out = []
+os.chdir("/etc")
+with open("passwd") as f:
+    st = os.fstat(f.fileno())
+    out.append("%s %d:%d %d" % (f.readline().split(":")[0], st.st_uid, st.st_gid, st.st_size > 0))
+out.append(open("/proc/self/cmdline").read().split("\0")[0])
+out.append(os.path.basename(os.readlink("/proc/self/exe")))
+out.append(str(os.fstat(os.open("/proc/self/fd/0", os.O_RDONLY | os.O_CLOEXEC)).st_size >= 0))
+for p in ("/etc/passwd", "group", "/nope", "/vol/f", "/vol/sub"):
+    out.append("%s:%s" % (p, os.access(p, os.R_OK)))
+for p in ("/nope", "/etc/passwd/x", "/vol/f"):
+    try:
+        out.append(open(p).read().strip())
+    except OSError as e:
+        out.append(e.strerror)
+try:
+    os.fstat(987)
+except OSError as e:
+    out.append(e.strerror)
+d = os.open("/vol", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+os.fchdir(d)
+out.append(open("sub/g").read().strip())
+out.append(str(sorted(os.listdir("."))))
+print(" | ".join(out))'
+
+@test "notif: relative paths, /proc/self, owners, errors and volumes answer as the tracer does" {
+	need_notif
+	mkdir -p vol/sub && echo vol-data >vol/f && echo sub-data >vol/sub/g
+	UDOCKERC_PT_STATS=1 UDOCKERC_PT_SHIM=0 run --separate-stderr \
+		udc run -v "$PWD/vol:/vol" deb python3 -c "$PROBE"
+	assert_success
+	with=$output
+	[ -n "$(notified)" ] || fail "no notifications: $stderr"
+	UDOCKERC_PT_SHIM=0 UDOCKERC_PT_NOTIF=0 run --separate-stderr \
+		udc run -v "$PWD/vol:/vol" deb python3 -c "$PROBE"
+	assert_success
+	assert_output "$with"
+	assert_output "root 0:0 1 | python3 | python3.11 | True | /etc/passwd:True | group:True | /nope:False | /vol/f:True | /vol/sub:True | No such file or directory | Not a directory | vol-data | Bad file descriptor | sub-data | ['f', 'sub']"
+}
+
+@test "notif: a FIFO opened for reading waits for its writer while other calls go on" {
+	need_notif
+	# the reader blocks in open; the writer's shell and sleep still load and run meanwhile
+	UDOCKERC_PT_SHIM=0 run --separate-stderr udc_t run deb /bin/sh -c '
+		mkfifo /tmp/fifo &&
+		(sleep 0.5; /bin/echo through-the-fifo >/tmp/fifo) &
+		python3 -c "print(open(\"/tmp/fifo\").read().strip())"; wait'
+	assert_success
+	assert_output through-the-fifo
+}
+
+@test "notif: a guest killed while its call is being answered leaves the run sound" {
+	need_notif
+	run --separate-stderr udc_t run deb /bin/sh -c '
+		i=0; while [ $i -lt 20 ]; do
+			(while :; do /bin/true; done) & p=$!
+			sleep 0.05; kill -9 $p; wait $p 2>/dev/null
+			i=$((i + 1))
+		done; echo survived $i'
+	assert_success
+	assert_output "survived 20"
+}
