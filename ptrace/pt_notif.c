@@ -120,13 +120,13 @@ static int pt_notif_path(pid_t pid, unsigned long addr, char *path)
 	return pt_mem_read_string(pid, addr, path, PATH_MAX, 0);
 }
 
-/* Give the guest fd as the result of notification id (the reply is sent with it). */
-static int pt_notif_give(int listener, __u64 id, int fd)
+/* Give the guest fd (with O_CLOEXEC in cloexec) as the result of notification id. */
+static int pt_notif_give(int listener, __u64 id, int fd, unsigned int cloexec)
 {
 	struct seccomp_notif_addfd a = {.id = id,
 					.flags = SECCOMP_ADDFD_FLAG_SEND,
 					.srcfd = (__u32)fd,
-					.newfd_flags = O_CLOEXEC};
+					.newfd_flags = cloexec};
 	int r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a) < 0 ? -errno : 0;
 
 	close(fd);
@@ -145,6 +145,7 @@ static void pt_notif_reply(int listener, __u64 id, long val, int err)
 struct pt_notif_wait {
 	int listener;
 	__u64 id;
+	unsigned int cloexec;
 	char host[PATH_MAX];
 };
 
@@ -156,13 +157,13 @@ static void *pt_notif_fifo(void *arg)
 	if (fd < 0)
 		pt_notif_reply(w->listener, w->id, 0, -errno);
 	else
-		pt_notif_give(w->listener, w->id, fd);
+		pt_notif_give(w->listener, w->id, fd, w->cloexec);
 	close(w->listener);
 	free(w);
 	return NULL;
 }
 
-static int pt_notif_fifo_start(int listener, __u64 id, const char *host)
+static int pt_notif_fifo_start(int listener, __u64 id, unsigned int cloexec, const char *host)
 {
 	struct pt_notif_wait *w = malloc(sizeof(*w));
 	pthread_attr_t a;
@@ -172,6 +173,7 @@ static int pt_notif_fifo_start(int listener, __u64 id, const char *host)
 	if (!w)
 		return -ENOMEM;
 	w->id = id;
+	w->cloexec = cloexec;
 	snprintf(w->host, sizeof(w->host), "%s", host);
 	w->listener = fcntl(listener, F_DUPFD_CLOEXEC, 3);
 	if (w->listener < 0) {
@@ -191,12 +193,13 @@ static int pt_notif_fifo_start(int listener, __u64 id, const char *host)
 }
 
 /*
- * openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC). Opened without blocking and without taking a
- * controlling terminal, then made blocking again; a FIFO, whose open waits for a writer, is
- * opened in a thread of its own. 1 when answered already, else -errno.
+ * openat(AT_FDCWD, path, O_RDONLY [| PT_NOTIF_OPEN_FLAGS]). Opened without blocking and
+ * without taking a controlling terminal, then made blocking again; a FIFO, whose open waits
+ * for a writer, is opened in a thread of its own. 1 when answered already, else -errno.
  */
 static int pt_notif_openat(struct pt_loop *l, int listener, const struct seccomp_notif *q)
 {
+	unsigned int cloexec = (unsigned int)q->data.args[2] & O_CLOEXEC;
 	char path[PATH_MAX], host[PATH_MAX];
 	struct stat st;
 	int n = pt_notif_path(q->pid, q->data.args[1], path), fd;
@@ -212,7 +215,7 @@ static int pt_notif_openat(struct pt_loop *l, int listener, const struct seccomp
 		st.st_mode = S_IFREG;
 	if (S_ISFIFO(st.st_mode)) {
 		close(fd);
-		n = pt_notif_fifo_start(listener, q->id, host);
+		n = pt_notif_fifo_start(listener, q->id, cloexec, host);
 		return n < 0 ? n : 1;
 	}
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && fcntl(fd, F_SETFL, 0) != 0) {
@@ -220,7 +223,7 @@ static int pt_notif_openat(struct pt_loop *l, int listener, const struct seccomp
 		close(fd);
 		return n;
 	}
-	n = pt_notif_give(listener, q->id, fd);
+	n = pt_notif_give(listener, q->id, fd, cloexec);
 	return n == -ENOENT ? 1 : n; /* ENOENT: the guest was interrupted and will call again */
 }
 

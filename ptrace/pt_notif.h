@@ -3,17 +3,20 @@
 #ifndef UDC_PT_NOTIF_H
 #define UDC_PT_NOTIF_H
 
+#include <fcntl.h>
 #include <sys/types.h>
 
 struct pt_loop;
 
 /* The calls the filter sends to the notification thread (pt_seccomp.c's notif_test forms). */
 enum pt_notif_call {
-	PT_NOTIF_OPENAT = 1u << 0,  /* openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC) */
+	PT_NOTIF_OPENAT = 1u << 0,  /* openat(AT_FDCWD, path, O_RDONLY [| PT_NOTIF_OPEN_FLAGS]) */
 	PT_NOTIF_FSTATAT = 1u << 1, /* newfstatat(fd >= 0, path, buf, AT_EMPTY_PATH) */
 	PT_NOTIF_ACCESS = 1u << 2,  /* access(path, mode) */
 };
 #define PT_NOTIF_KINDS 3
+/* The flags a notified openat may carry besides O_RDONLY (0): a plain read-only open. */
+#define PT_NOTIF_OPEN_FLAGS (O_CLOEXEC | O_NOCTTY | O_LARGEFILE)
 
 /*
  * The calls l should have notified: all of them on Linux 6.6 and later (synchronous wake-up

@@ -95,7 +95,8 @@ static int emit_cookie(struct emit *e)
 
 /*
  * The user-notification test of entry t (pt_notif.c serves what it lets through), into
- * body[]: openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC) and newfstatat(fd >= 0, path, buf,
+ * body[]: openat(AT_FDCWD, path, O_RDONLY with no flag outside PT_NOTIF_OPEN_FLAGS) and
+ * newfstatat(fd >= 0, path, buf,
  * AT_EMPTY_PATH), the dynamic loader's own calls, and every access(). Any other form falls
  * through to the trap. Returns the instruction count.
  */
@@ -109,8 +110,8 @@ static unsigned int notif_test(const struct emit *e, unsigned int t, struct sock
 		body[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 						       (uint32_t)AT_FDCWD, 0, 3);
 		body[2] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a0 + 16);
-		body[3] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-						       O_RDONLY | O_CLOEXEC, 0, 1);
+		body[3] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K,
+						       ~(unsigned int)PT_NOTIF_OPEN_FLAGS, 1, 0);
 		body[4] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, notify);
 		return 5;
 	}

@@ -94,6 +94,19 @@ print(" | ".join(out))'
 	assert_output "root 0:0 1 | python3 | python3.11 | True | /etc/passwd:True | group:True | /nope:False | /vol/f:True | /vol/sub:True | No such file or directory | Not a directory | vol-data | Bad file descriptor | sub-data | ['f', 'sub']"
 }
 
+@test "notif: a plain read-only open is inherited across exec, a close-on-exec one is not" {
+	need_notif
+	# libc's open() with O_RDONLY alone, Python's os.open with O_CLOEXEC (no shim: both notify)
+	UDOCKERC_PT_STATS=1 UDOCKERC_PT_SHIM=0 run --separate-stderr udc run deb /bin/sh -c '
+		exec 3</etc/debian_version; cat /dev/fd/3 | cut -c1-2
+		python3 -c "import ctypes, os; keep = ctypes.CDLL(None).open(b\"/etc/hostname\", 0)
+drop = os.open(\"/etc/hostname\", os.O_RDONLY)
+os.execv(\"/bin/sh\", [\"sh\", \"-c\", \"[ -e /proc/self/fd/%d ] && echo kept; [ -e /proc/self/fd/%d ] || echo dropped\" % (keep, drop)])"'
+	assert_success
+	assert_output $'12\nkept\ndropped'
+	[ -n "$(notified)" ] || fail "no notifications: $stderr"
+}
+
 @test "notif: a FIFO opened for reading waits for its writer while other calls go on" {
 	need_notif
 	# the reader blocks in open; the writer's shell and sleep still load and run meanwhile

@@ -257,8 +257,16 @@ static void test_notif(unsigned int mode)
 	       "mode %u: openat(AT_FDCWD, O_RDONLY|O_CLOEXEC) notifies", mode);
 	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, CX, 0, cookie), SECCOMP_RET_ALLOW,
 	       "mode %u: the shim's openat still passes with the cookie", mode);
-	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, O_RDONLY, 0, 0), O,
-	       "mode %u: openat(AT_FDCWD, O_RDONLY) traps", mode);
+	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, O_RDONLY, 0, 0), N,
+	       "mode %u: openat(AT_FDCWD, O_RDONLY) notifies", mode);
+	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, O_RDONLY | O_NOCTTY, 0, 0), N,
+	       "mode %u: openat(AT_FDCWD, O_RDONLY|O_NOCTTY) notifies", mode);
+	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, O_WRONLY | O_CLOEXEC, 0, 0), O,
+	       "mode %u: openat for writing traps", mode);
+	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, O_RDONLY | O_CREAT, 0, 0), O,
+	       "mode %u: openat with O_CREAT traps", mode);
+	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, O_RDONLY | O_DIRECTORY, 0, 0), O,
+	       "mode %u: openat with O_DIRECTORY traps", mode);
 	is_int(run_args(f, len, PT_SYS_openat, AT_FDCWD, CX | O_NOFOLLOW, 0, 0), O,
 	       "mode %u: openat with O_NOFOLLOW traps", mode);
 	is_int(run_args(f, len, PT_SYS_openat, 3, CX, 0, 0), O,
