@@ -33,12 +33,15 @@ unsigned int ld_opts_scan(const char *m, size_t size)
 {
 	unsigned int opts = ld_opts_dashes(m, m + size);
 
-	/* musl compares what follows "--": "library-path", "preload" (glibc: /etc/ld.so.preload) */
+	/* glibc's loader defines its symbol versions near the start of the file */
+	if (memmem(m, size, "GLIBC_2.", sizeof("GLIBC_2.") - 1)) {
+		if (memmem(m, size, "GLIBC_2.34", sizeof("GLIBC_2.34")))
+			opts |= LD_OPT_LIBC_DLSYM;
+		return opts; /* --preload, if any, was among the dashes */
+	}
+	/* musl compares what follows "--": "library-path", "preload" */
 	if (memmem(m, size, "library-path", sizeof("library-path")) &&
-	    memmem(m, size, "preload", sizeof("preload")) &&
-	    !memmem(m, size, "ld.so.preload", sizeof("ld.so.preload") - 1))
+	    memmem(m, size, "preload", sizeof("preload")))
 		opts |= LD_OPT_PRELOAD;
-	if (memmem(m, size, "GLIBC_2.34", sizeof("GLIBC_2.34")))
-		opts |= LD_OPT_LIBC_DLSYM;
 	return opts;
 }
