@@ -19,6 +19,7 @@
 #include "ptrace/pt_loop.h"
 #include "ptrace/pt_mem.h"
 #include "ptrace/pt_notif.h"
+#include "ptrace/pt_probe.h"
 #include "ptrace/pt_proc.h"
 #include "ptrace/pt_seccomp.h"
 #include "ptrace/pt_shim.h"
@@ -109,6 +110,10 @@ static void pt_on_seccomp(struct pt_loop *l, struct pt_tracee *t)
 	unsigned long data = 0;
 
 	ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &data);
+	if (data == PT_SECCOMP_DATA_PROBE) { /* the probe filter, long after the probe: a no-op */
+		pt_resume(l, t, 0);
+		return;
+	}
 	if (data & PT_SECCOMP_DATA_FOREIGN) {
 		if (ptrace(PTRACE_GETREGS, t->pid, 0, &t->regs) == 0) {
 			pt_reg_set_sysno(&t->regs, -1);
@@ -347,22 +352,29 @@ static void pt_report_stops(const struct pt_loop *l)
 }
 
 /*
- * The child: wait for the tracer, install the filter (P1) and tell the tracer its listener's fd
- * number on lst (-1: none), then enter the guest cwd and exec the guest program by their guest
- * paths: the tracer translates both like any guest call.
+ * The child: wait for the tracer, make the probe call (pt_probe.c), install the filter (P1)
+ * and tell the tracer its listener's fd number on lst (-1: none), then enter the guest cwd and
+ * exec the guest program by their guest paths: the tracer translates both like any guest call.
  */
 static void pt_child(const struct pt_loop *l, int go, int lst)
 {
 	const struct run_spec *s = l->spec;
 	char *const *envp = l->shim ? l->shim->envp : s->envp;
 	int listener = -1;
+	unsigned int notif;
+	long answer;
 	char c;
 
 	if (read(go, &c, 1) != 1)
 		_exit(127);
 	close(go);
+	/* notifications need the tracee's memory read without a stop: the probe's answer */
+	answer = pt_probe_child(l->mode == PT_RUN_P1);
+	if (answer < 0)
+		_exit((int)-answer); /* the tracer reads the reason from the status */
+	notif = answer == 1 ? l->notif_calls : 0;
 	if (l->mode == PT_RUN_P1 && pt_seccomp_install(l->sysmode, l->shim ? l->shim->cookie : 0,
-						       l->notif_calls, &listener)) {
+						       notif, &listener)) {
 		dprintf(2, "udockerc: cannot install the seccomp filter\n");
 		_exit(127);
 	}
@@ -378,22 +390,29 @@ static void pt_child(const struct pt_loop *l, int go, int lst)
 	_exit(127);
 }
 
-/* Seize pid, stop it once to set the resume mode, then let it go. */
+/*
+ * Seize pid, let it make the probe call and learn from it what ptrace and seccomp do here
+ * (l->probe), then let it go on with the resume mode set.
+ */
 static int pt_start(struct pt_loop *l, pid_t pid, int go, struct udc_error *e)
 {
 	struct pt_tracee *t;
-	int st;
+	int r = pt_probe_seize(pid, PT_OPTS, e);
 
-	if (ptrace(PTRACE_SEIZE, pid, 0, PT_OPTS) != 0)
-		return udc_fail_sys(e, "ptrace is not permitted here; use the F mode (--execmode=F1)");
-	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) != 0 || waitpid(pid, &st, __WALL) != pid)
-		return udc_fail_sys(e, "ptrace: cannot stop the guest");
+	if (r == 0)
+		r = pt_probe_attached(&l->probe, pid, go, l->mode == PT_RUN_P1, e);
+	if (r < 0)
+		return r;
+	if (l->mode == PT_RUN_P1 && !l->probe.seccomp_ok)
+		return udc_fail(e, l->probe.seccomp_errno ? l->probe.seccomp_errno : ENOSYS,
+				"seccomp filters do not work here; use --execmode=P2");
+	l->memflags = l->probe.vm_ok ? 0 : PT_MEM_PEEKPOKE;
+	if (!l->probe.vm_ok)
+		l->notif_calls = 0; /* the child was told so: it asks for no listener */
 	t = pt_new(l, pid, l->spec->cwd, NULL);
 	if (!t)
 		return udc_fail(e, ENOMEM, "ptrace: out of memory");
 	pt_resume(l, t, 0);
-	if (write(go, "g", 1) != 1)
-		return udc_fail_sys(e, "ptrace: cannot start the guest");
 	return 0;
 }
 
@@ -408,13 +427,6 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 	int p[2], q[2], r;
 	pid_t pid;
 
-	r = pt_probe_run(&l.probe, e);
-	if (r < 0)
-		return r;
-	if (mode == PT_RUN_P1 && !l.probe.seccomp_ok)
-		return udc_fail(e, l.probe.seccomp_errno ? l.probe.seccomp_errno : ENOSYS,
-				"seccomp filters do not work here; use --execmode=P2");
-	l.memflags = l.probe.vm_ok ? 0 : PT_MEM_PEEKPOKE;
 	l.notif_calls = pt_notif_wanted(&l);
 	l.sysmode = pt_ident_mode(s, l.real_uid, l.real_gid);
 	l.tracees = talloc_zero(NULL, struct pt_tracees);
@@ -450,7 +462,7 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 	r = pid < 0 ? udc_fail_sys(e, "ptrace: fork") : pt_start(&l, pid, p[1], e);
 	close(p[1]);
 	l.listen_pipe = q[0];
-	if (r < 0 && pid > 0) {
+	if (r < 0 && pid > 0 && !l.probe.child_gone) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
 	}

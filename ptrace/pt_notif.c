@@ -59,7 +59,7 @@ unsigned int pt_notif_wanted(const struct pt_loop *l)
 {
 	const char *v = getenv("UDOCKERC_PT_NOTIF");
 
-	if (l->mode != PT_RUN_P1 || l->memflags || (v && strcmp(v, "0") == 0))
+	if (l->mode != PT_RUN_P1 || (v && strcmp(v, "0") == 0))
 		return 0;
 	return pt_kernel_at_least(6, 6) ? PT_NOTIF_OPENAT | PT_NOTIF_FSTATAT | PT_NOTIF_ACCESS : 0;
 }

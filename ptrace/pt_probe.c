@@ -16,12 +16,12 @@
 
 #include "ptrace/arch/x86_64.h"
 #include "ptrace/pt_probe.h"
+#include "ptrace/pt_seccomp.h"
 
 /* Raw values: older C library headers lack them; the kernel's numbers are fixed. */
 #define GET_SYSCALL_INFO 0x420e
+#define SYSCALL_INFO_ENTRY 1
 #define SYSCALL_INFO_SECCOMP 3
-#define PROBE_DATA 0x5a
-#define PROBE_NR __NR_getppid
 #define MAX_STOPS 1000
 
 /* Read from the child through process_vm_readv: same address after fork. */
@@ -32,12 +32,13 @@ enum stop_kind { STOP_NONE, STOP_ENTRY, STOP_EXIT, STOP_SECCOMP };
 struct run {
 	pid_t pid;
 	struct pt_probe *out;
+	int filter; /* a seccomp stop is expected (the child loads the probe filter) */
 	enum stop_kind seq[3];
 	int nseq;
 	int gone; /* reaped by the trace loop: its pid may already belong to another process */
 };
 
-/* Child: a one-syscall RET_TRACE filter; returns 0 or the errno of its failure. */
+/* Child: a filter trapping only the probe call; returns 0 or the errno of its failure. */
 static int child_filter(void)
 {
 	struct sock_filter f[] = {
@@ -45,8 +46,10 @@ static int child_filter(void)
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PT_ARCH_AUDIT, 1, 0),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROBE_NR, 0, 1),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | PROBE_DATA),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PT_PROBE_NR, 0, 3),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PT_PROBE_MAGIC, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | PT_SECCOMP_DATA_PROBE),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
@@ -58,19 +61,15 @@ static int child_filter(void)
 	return 0;
 }
 
-/*
- * Child: load the filter (it traps only the probe syscall, so nothing before it depends on the
- * tracer), wait until traced, make the probe syscall, report how it went.
- */
-static void child_main(int go)
+long pt_probe_child(int filter)
 {
-	char c;
-	int err = child_filter();
+	int err = filter ? child_filter() : 0;
+	long r;
 
-	if (read(go, &c, 1) != 1)
-		_exit(255);
-	syscall(PROBE_NR);
-	_exit(err & 0xff);
+	if (err)
+		return -err;
+	r = syscall(PT_PROBE_NR, PT_PROBE_MAGIC, 0);
+	return r == 0 || r == 1 ? r : -ENOSYS; /* the parent's pid: no tracer answered */
 }
 
 /* Kill and reap pid. */
@@ -83,7 +82,7 @@ static void reap(pid_t pid)
 		;
 }
 
-/* At the first stop of the probe syscall: try GET_SYSCALL_INFO and process_vm_readv. */
+/* At a stop of the probe call: try GET_SYSCALL_INFO (once, at its first stop of kind op). */
 static void probe_stop_features(struct run *r, enum stop_kind k)
 {
 	unsigned char info[128];
@@ -92,9 +91,10 @@ static void probe_stop_features(struct run *r, enum stop_kind k)
 	struct iovec remote = {(void *)probe_mark, sizeof(buf)};
 	long n;
 
-	if (k == STOP_SECCOMP) {
+	if (k == (r->filter ? STOP_SECCOMP : STOP_ENTRY)) {
 		n = ptrace(GET_SYSCALL_INFO, r->pid, (void *)sizeof(info), info);
-		r->out->syscall_info_ok = n > 0 && info[0] == SYSCALL_INFO_SECCOMP;
+		r->out->syscall_info_ok =
+		    n > 0 && info[0] == (r->filter ? SYSCALL_INFO_SECCOMP : SYSCALL_INFO_ENTRY);
 	}
 	if (!r->out->vm_ok)
 		r->out->vm_ok =
@@ -102,13 +102,17 @@ static void probe_stop_features(struct run *r, enum stop_kind k)
 		    memcmp(buf, probe_mark, sizeof(buf)) == 0;
 }
 
-/* Classify one syscall or seccomp stop and record it when it is the probe syscall. */
-static void on_syscall_stop(struct run *r, enum stop_kind k)
+/*
+ * Classify one syscall or seccomp stop and record it when it is the probe call. Returns 1 at
+ * the probe call's exit stop, where its result becomes vm_ok (what the child is told), else 0.
+ */
+static int on_syscall_stop(struct run *r, enum stop_kind k)
 {
 	struct user_regs_struct regs;
 
-	if (ptrace(PTRACE_GETREGS, r->pid, 0, &regs) != 0 || pt_reg_sysno(&regs) != PROBE_NR)
-		return;
+	if (ptrace(PTRACE_GETREGS, r->pid, 0, &regs) != 0 || pt_reg_sysno(&regs) != PT_PROBE_NR ||
+	    (unsigned int)pt_reg_arg(&regs, 0) != PT_PROBE_MAGIC)
+		return 0;
 	/* x86_64 enters a syscall with rax = -ENOSYS: entry and exit stops look alike otherwise. */
 	if (k == STOP_ENTRY && pt_reg_ret(&regs) != -ENOSYS)
 		k = STOP_EXIT;
@@ -116,40 +120,106 @@ static void on_syscall_stop(struct run *r, enum stop_kind k)
 		unsigned long msg = 0;
 
 		ptrace(PTRACE_GETEVENTMSG, r->pid, 0, &msg);
-		r->out->seccomp_ok = msg == PROBE_DATA;
+		r->out->seccomp_ok = msg == PT_SECCOMP_DATA_PROBE;
 	}
 	probe_stop_features(r, k);
+	if (k == STOP_EXIT) {
+		pt_reg_set_ret(&regs, r->out->vm_ok);
+		return ptrace(PTRACE_SETREGS, r->pid, 0, &regs) == 0 ? 1 : -ESRCH;
+	}
 	if (r->nseq < 3)
 		r->seq[r->nseq++] = k;
+	return 0;
 }
 
-/* Handle one wait status; 1 when the child is gone, 0 to go on, -errno on a ptrace failure. */
+/*
+ * Handle one wait status; 1 when done (exit stop, or the child gone), 0 to go on, -errno.
+ * Filtered, the child runs without syscall stops until its seccomp stop (then every stop is
+ * seen: the next tells the order); unfiltered (P2) with them from the start.
+ */
 static int on_status(struct run *r, int st)
 {
-	int sig = 0;
+	int sig = 0, res = 0, req;
 
 	if (WIFEXITED(st) || WIFSIGNALED(st)) {
 		r->gone = 1;
+		/* filtered: the child exits with the errno of its filter (ENOSYS: no stop came) */
+		if (r->filter && !r->out->seccomp_ok)
+			r->out->seccomp_errno = WIFEXITED(st) ? WEXITSTATUS(st) : EINTR;
 		return 1;
 	}
 	if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)))
-		on_syscall_stop(r, STOP_SECCOMP);
+		res = on_syscall_stop(r, STOP_SECCOMP);
 	else if (WSTOPSIG(st) == (SIGTRAP | 0x80))
-		on_syscall_stop(r, STOP_ENTRY);
+		res = on_syscall_stop(r, STOP_ENTRY);
 	else if (st >> 16 != PTRACE_EVENT_STOP && WSTOPSIG(st) != SIGTRAP)
-		sig = WSTOPSIG(st);
-	if (ptrace(PTRACE_SYSCALL, r->pid, 0, sig) != 0)
+		sig = WSTOPSIG(st); /* a signal for the child: delivered */
+	if (res)
+		return res;
+	req = !r->filter || r->nseq > 0 ? PTRACE_SYSCALL : PTRACE_CONT;
+	if (ptrace((enum __ptrace_request)req, r->pid, 0, sig) != 0)
 		return -errno;
 	return 0;
 }
 
-/* Seize the child, stop it, let it go and follow it to its end. */
-static int trace(struct run *r, int go, struct udc_error *e)
+/* Follow the stopped, seized child through its probe call. */
+static int follow(struct run *r, int go, struct udc_error *e)
 {
-	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
 	int st = 0, n, res = 0;
 
-	if (ptrace(PTRACE_SEIZE, r->pid, 0, opts) != 0) {
+	r->out->ptrace_ok = 1;
+	if (ptrace(r->filter ? PTRACE_CONT : PTRACE_SYSCALL, r->pid, 0, 0) != 0 ||
+	    write(go, "g", 1) != 1)
+		return udc_fail_sys(e, "ptrace probe: cannot start the traced child");
+	for (n = 0; n < MAX_STOPS && res == 0; n++) {
+		if (waitpid(r->pid, &st, __WALL) != r->pid)
+			return udc_fail_sys(e, "ptrace probe: waitpid");
+		res = on_status(r, st);
+	}
+	if (res < 0)
+		return udc_fail(e, -res, "ptrace probe: cannot resume the traced child");
+	if (res == 0)
+		return udc_fail(e, ETIMEDOUT, "ptrace probe: the child did not finish");
+	if (r->gone && !r->filter)
+		return udc_fail(e, ECHILD, "ptrace probe: the child ended before its probe");
+	return 0;
+}
+
+/*
+ * The stop order from the recorded sequence of the probe call, which the tracer followed with
+ * syscall stops from its seccomp stop on: an entry stop after it (before 4.8), or the exit.
+ */
+static enum pt_probe_order order_of(const struct run *r)
+{
+	if (!r->out->seccomp_ok || r->gone)
+		return PT_ORDER_UNKNOWN;
+	if (r->nseq >= 2 && r->seq[0] == STOP_SECCOMP && r->seq[1] == STOP_ENTRY)
+		return PT_ORDER_SECCOMP_FIRST;
+	if (r->nseq == 1 && r->seq[0] == STOP_SECCOMP)
+		return PT_ORDER_ENTRY_FIRST;
+	return PT_ORDER_UNKNOWN;
+}
+
+int pt_probe_attached(struct pt_probe *out, pid_t pid, int go, int filter, struct udc_error *e)
+{
+	struct run r = {.pid = pid, .out = out, .filter = filter};
+	int res;
+
+	memset(out, 0, sizeof(*out));
+	res = follow(&r, go, e);
+	if (res == 0 && filter && !out->seccomp_ok && !out->seccomp_errno)
+		out->seccomp_errno = ENOSYS; /* loaded, but its stop never came */
+	out->order = order_of(&r);
+	out->child_gone = r.gone;
+	return res;
+}
+
+/* Seize pid and stop it once; 0 or -errno with e (ptrace forbidden: use the F mode). */
+int pt_probe_seize(pid_t pid, long opts, struct udc_error *e)
+{
+	int st, n;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, opts) != 0) {
 		n = errno;
 		/* the advice last, after the reason: `run` prints this as its one Error: line */
 		return udc_fail(
@@ -158,66 +228,48 @@ static int trace(struct run *r, int go, struct udc_error *e)
 		    "seccomp policy); use the F mode (--execmode=F1)",
 		    strerror(n));
 	}
-	r->out->ptrace_ok = 1;
-	if (ptrace(PTRACE_INTERRUPT, r->pid, 0, 0) != 0 || waitpid(r->pid, &st, __WALL) != r->pid ||
-	    ptrace(PTRACE_SYSCALL, r->pid, 0, 0) != 0 || write(go, "g", 1) != 1)
-		return udc_fail_sys(e, "ptrace probe: cannot start the traced child");
-	for (n = 0; n < MAX_STOPS && res == 0; n++) {
-		if (waitpid(r->pid, &st, __WALL) != r->pid)
-			return udc_fail_sys(e, "ptrace probe: waitpid");
-		res = on_status(r, st);
-		if (res == 0 && r->out->seccomp_ok && r->nseq >= 2)
-			return 0; /* both stops of the probe syscall seen: the caller reaps the child */
-	}
-	if (res < 0)
-		return udc_fail(e, -res, "ptrace probe: cannot resume the traced child");
-	if (res == 0)
-		return udc_fail(e, ETIMEDOUT, "ptrace probe: the child did not finish");
-	r->out->seccomp_errno = WIFEXITED(st) ? WEXITSTATUS(st) : EINTR;
+	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) != 0 || waitpid(pid, &st, __WALL) != pid)
+		return udc_fail_sys(e, "ptrace probe: cannot stop the traced child");
 	return 0;
 }
 
-/* The stop order from the recorded sequence of the probe syscall. */
-static enum pt_probe_order order_of(const struct run *r)
-{
-	if (!r->out->seccomp_ok || r->nseq < 2)
-		return PT_ORDER_UNKNOWN;
-	if (r->seq[0] == STOP_SECCOMP && r->seq[1] == STOP_ENTRY)
-		return PT_ORDER_SECCOMP_FIRST;
-	if (r->seq[0] == STOP_ENTRY && r->seq[1] == STOP_SECCOMP)
-		return PT_ORDER_ENTRY_FIRST;
-	return PT_ORDER_UNKNOWN;
-}
-
 /*
- * Probe ptrace and seccomp with one traced child (see pt_probe.h). The child loads a filter
- * trapping getppid, the tracer resumes it with PTRACE_SYSCALL throughout and records the
- * order of the stops of that one call. Returns 0 or -errno with e set; out filled either way.
+ * Probe ptrace and seccomp with a child of its own (see pt_probe.h): the child loads the probe
+ * filter and makes the probe call; the tracer follows it with PTRACE_SYSCALL throughout and
+ * records the order of that call's stops. Returns 0 or -errno with e set; out filled either way.
  */
 int pt_probe_run(struct pt_probe *out, struct udc_error *e)
 {
-	struct run r = {.out = out};
 	int p[2], res;
+	pid_t pid;
+	char c;
 
 	memset(out, 0, sizeof(*out));
 	if (pipe(p) != 0)
 		return udc_fail_sys(e, "ptrace probe: pipe");
-	r.pid = fork();
-	if (r.pid == 0) {
+	pid = fork();
+	if (pid == 0) {
+		long answer;
+
 		close(p[1]);
-		child_main(p[0]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(255);
+		answer = pt_probe_child(1);
+		_exit(answer < 0 ? (int)-answer : 0);
 	}
 	close(p[0]);
-	if (r.pid < 0) {
+	if (pid < 0) {
 		close(p[1]);
 		return udc_fail_sys(e, "ptrace probe: fork");
 	}
-	res = trace(&r, p[1], e);
+	res = pt_probe_seize(pid, PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL,
+			     e);
+	if (res == 0)
+		res = pt_probe_attached(out, pid, p[1], 1, e);
+	else
+		out->ptrace_ok = 0;
 	close(p[1]);
-	if (!r.gone)
-		reap(r.pid);
-	if (res == 0 && !out->seccomp_ok && !out->seccomp_errno)
-		out->seccomp_errno = ENOSYS; /* loaded, but its stop never came */
-	out->order = order_of(&r);
+	if (!out->child_gone)
+		reap(pid);
 	return res;
 }

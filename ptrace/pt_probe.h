@@ -3,6 +3,9 @@
 #ifndef UDC_PT_PROBE_H
 #define UDC_PT_PROBE_H
 
+#include <sys/syscall.h>
+#include <sys/types.h>
+
 #include "common/error.h"
 
 /* Order of the two stops of a trapped syscall when the tracer resumes with PTRACE_SYSCALL. */
@@ -19,7 +22,12 @@ struct pt_probe {
 	int syscall_info_ok;	   /* PTRACE_GET_SYSCALL_INFO answers at a seccomp stop (5.3+) */
 	int vm_ok;		   /* process_vm_readv reads a tracee (else PEEKDATA) */
 	int seccomp_errno;	   /* why the filter did not load (0 when it did) */
+	int child_gone;		   /* the probed child ended (reaped already) */
 };
+
+/* The probe call: getppid with this first argument, trapped by the probe filter only. */
+#define PT_PROBE_NR __NR_getppid
+#define PT_PROBE_MAGIC 0x75646370u
 
 /*
  * Fork a small child, trace it and fill out. Returns 0 (P2 possible at least) or -errno with
@@ -27,5 +35,25 @@ struct pt_probe {
  * Every child is killed and reaped before it returns.
  */
 int pt_probe_run(struct pt_probe *out, struct udc_error *e);
+
+/*
+ * The same probe on a process of the caller's: the guest's first process probes before it
+ * does anything else, so a run needs no child of its own for it.
+ * In the child: with filter, load the probe filter (it traps only the probe call and stays
+ * loaded: 9 instructions); make the probe call. Returns what the tracer answered: 1 when it
+ * can read the child's memory without a stop (process_vm_readv), else 0; or -errno: the
+ * filter did not load, or -ENOSYS: no tracer answered. On -errno the child must _exit(errno)
+ * at once: the tracer takes that status for the reason (seccomp_errno).
+ */
+long pt_probe_child(int filter);
+/* Seize pid and stop it once (opts: PTRACE_O_*); 0 or -errno with e (forbidden: F mode). */
+int pt_probe_seize(pid_t pid, long opts, struct udc_error *e);
+/*
+ * In the tracer, pid seized and stopped (pt_probe_seize): let it go (a byte on go), follow it
+ * through its probe call and fill out. 0 with pid stopped at the probe call's exit stop (the
+ * caller resumes it) or, filtered, gone (out->child_gone: reaped, seccomp_errno says why);
+ * or -errno with e.
+ */
+int pt_probe_attached(struct pt_probe *out, pid_t pid, int go, int filter, struct udc_error *e);
 
 #endif

@@ -14,6 +14,7 @@
  */
 #define PT_SECCOMP_DATA_INDEX 0x03ffu
 #define PT_SECCOMP_DATA_EXIT 0x4000u
+#define PT_SECCOMP_DATA_PROBE 0x2000u /* the probe filter's (pt_probe.c): nothing to do */
 #define PT_SECCOMP_DATA_FOREIGN 0x8000u
 
 /* Room for any filter the table can produce (about 2.5 instructions per syscall, 7.5 with a

@@ -14,7 +14,8 @@ sys_probe() {
 	python3 - "$@" <<'PY'
 import ctypes, errno, os, sys, threading, time
 libc = ctypes.CDLL(None, use_errno=True)
-NR = {"clone": 56, "unshare": 272, "setns": 308, "clone3": 435, "ptrace": 101}
+NR = {"clone": 56, "unshare": 272, "setns": 308, "clone3": 435, "ptrace": 101,
+      "process_vm_readv": 310}
 def call(name, *args):
     r = libc.syscall(NR[name], *[ctypes.c_long(a) for a in args])
     return "0" if r >= 0 else errno.errorcode[ctypes.get_errno()]
@@ -35,6 +36,11 @@ for what in sys.argv[1:]:
         os.close(fd)
     elif what == "clone3":            # a NULL struct: EFAULT when the kernel looks at it
         res = call("clone3", 0, 88)
+    elif what == "vm-read":           # process_vm_readv of ourselves, one byte
+        buf = ctypes.create_string_buffer(b"x")
+        iov = (ctypes.c_void_p * 2)(ctypes.addressof(buf), 1)
+        res = call("process_vm_readv", os.getpid(), ctypes.addressof(iov), 1,
+                   ctypes.addressof(iov), 1, 0)
     elif what == "ptrace-child":      # PTRACE_SEIZE a child of ours
         pid = os.fork()
         if pid == 0:
@@ -96,6 +102,15 @@ PY
 	assert_output 'ptrace-child=EPERM'
 }
 
+@test "nons: process_vm_readv works by default and is EPERM with --no-vm" {
+	run --separate-stderr "$NONS" bash -c "$(declare -f sys_probe); sys_probe vm-read"
+	assert_success
+	assert_output 'vm-read=0'
+	run --separate-stderr "$NONS" --no-vm --no-ptrace bash -c "$(declare -f sys_probe); sys_probe vm-read ptrace-child"
+	assert_success
+	assert_output $'vm-read=EPERM\nptrace-child=EPERM'
+}
+
 @test "nons: no_new_privs is set for the command" {
 	run --separate-stderr "$NONS" grep '^NoNewPrivs:' /proc/self/status
 	assert_success
@@ -108,5 +123,5 @@ PY
 	assert_equal "$stderr" "nons: /nonexistent-cmd: No such file or directory"
 	run --separate-stderr "$NONS"
 	assert_equal "$status" 125
-	assert_equal "$stderr" "usage: nons [--no-ptrace] CMD [ARG...]"
+	assert_equal "$stderr" "usage: nons [--no-ptrace] [--no-vm] CMD [ARG...]"
 }

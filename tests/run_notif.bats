@@ -129,3 +129,18 @@ os.execv(\"/bin/sh\", [\"sh\", \"-c\", \"[ -e /proc/self/fd/%d ] && echo kept; [
 	assert_success
 	assert_output "survived 20"
 }
+
+@test "notif: where process_vm_readv is forbidden the probe says no, and every call traps" {
+	need_notif
+	need_nons
+	mkdir -p vol/sub && echo vol-data >vol/f && echo sub-data >vol/sub/g
+	# the tracer reads and writes guest memory with PEEKDATA/POKEDATA, which need a stop
+	UDOCKERC_PT_STATS=1 UDOCKERC_PT_SHIM=0 run --separate-stderr \
+		nons_udc --no-vm run -v "$PWD/vol:/vol" deb python3 -c "$PROBE"
+	assert_success
+	with=$output
+	[ -z "$(notified)" ] || fail "notifications without process_vm_readv: $stderr"
+	UDOCKERC_PT_SHIM=0 run --separate-stderr udc run -v "$PWD/vol:/vol" deb python3 -c "$PROBE"
+	assert_success
+	assert_output "$with"
+}

@@ -127,13 +127,13 @@ need_nons() {
 	[ -x "$NONS" ] || fail "nons sandbox missing: $NONS (make san, or make tools BUILD=DIR)"
 }
 
-# nons_udc [--no-ptrace] ARGS...: the installed udockerc (as udc runs it) under nons.
+# nons_udc [--no-ptrace] [--no-vm] ARGS...: the installed udockerc (as udc runs it) under nons.
 nons_udc() {
 	local -a box=("$NONS")
-	if [ "${1:-}" = --no-ptrace ]; then
-		box+=(--no-ptrace)
+	while [ "${1:-}" = --no-ptrace ] || [ "${1:-}" = --no-vm ]; do
+		box+=("$1")
 		shift
-	fi
+	done
 	if is_root; then
 		"${box[@]}" "${UDOCKERC:-udockerc}" --allow-root "$@"
 	else

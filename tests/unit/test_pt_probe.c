@@ -6,6 +6,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,6 +87,52 @@ static void test_restricted(void)
 	is_int(res.p.order, PT_ORDER_UNKNOWN, "no seccomp filtering: no stop order");
 }
 
+/* The probe made by a process of ours that goes on after it (the guest's first process). */
+static void test_attached(int filter)
+{
+	struct udc_error e = {0};
+	struct pt_probe p;
+	int go[2], back[2], st = 0, r;
+	long answer = -1, ppid = 0;
+	pid_t pid;
+
+	if (pipe(go) != 0 || pipe(back) != 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		char c;
+		long out[2];
+
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		out[0] = pt_probe_child(filter);
+		out[1] = (long)getppid(); /* an ordinary getppid is never the probe's */
+		_exit(write(back[1], out, sizeof(out)) == sizeof(out) ? 0 : 3);
+	}
+	close(back[1]);
+	r = pt_probe_seize(pid, PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL,
+			   &e);
+	if (r == 0)
+		r = pt_probe_attached(&p, pid, go[1], filter, &e);
+	is_int(r, 0, "filter %d: the probe of a process of ours runs (%s)", filter, r ? e.msg : "");
+	ok(p.ptrace_ok && p.vm_ok && p.syscall_info_ok, "filter %d: ptrace, memory, syscall info",
+	   filter);
+	is_int(p.seccomp_ok, filter, "filter %d: a seccomp stop exactly when filtered", filter);
+	if (ptrace(PTRACE_DETACH, pid, 0, 0) == 0) {
+		long out[2] = {-1, 0};
+
+		if (read(back[0], out, sizeof(out)) == sizeof(out))
+			answer = out[0], ppid = out[1];
+	}
+	waitpid(pid, &st, 0);
+	is_int((int)answer, 1, "filter %d: the process is told its memory is readable", filter);
+	ok(ppid == getpid() && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "filter %d: it goes on normally after the probe", filter);
+	close(go[0]);
+	close(go[1]);
+	close(back[0]);
+}
+
 int main(void)
 {
 	struct udc_error e = {0};
@@ -108,6 +155,8 @@ int main(void)
 	ok(r == 0 && p.seccomp_ok && waitpid(-1, &st, WNOHANG) == -1,
 	   "a second probe gives the same answer and leaves nothing");
 	test_restricted();
+	test_attached(0);
+	test_attached(1);
 	ok(waitpid(-1, &st, WNOHANG) == -1 && errno == ECHILD, "still no child left behind");
 	return done();
 }
