@@ -39,7 +39,7 @@ static void hex_encode(const unsigned char *md, unsigned int len, char *hex)
 static int copy_loop(EVP_MD_CTX *md, int in_fd, int out_fd, const char *what, uint64_t *size,
 		     struct udc_error *e)
 {
-	static __thread char buf[1 << 16];
+	char buf[1 << 16]; /* on the stack: thread-local storage would cost every thread 64 kB */
 	ssize_t n;
 	int r;
 

@@ -22,7 +22,7 @@ static int ar_fail(struct archive *a, const char *what, struct udc_error *e)
 static int copy_data(struct archive *disk, struct archive *out, const char *what,
 		     struct udc_error *e)
 {
-	static __thread char buf[1 << 16];
+	char buf[1 << 16]; /* on the stack: thread-local storage would cost every thread 64 kB */
 	la_ssize_t n;
 
 	while ((n = archive_read_data(disk, buf, sizeof(buf))) > 0)

@@ -83,7 +83,7 @@ static void hex_of(const unsigned char *md, char hex[65])
 static int hash_all(struct reg_archive_raw *raw, EVP_MD_CTX *md, uint64_t *size,
 		    struct udc_error *e)
 {
-	static __thread char buf[1 << 16];
+	char buf[1 << 16]; /* on the stack: thread-local storage would cost every thread 64 kB */
 	ssize_t n;
 
 	*size = 0;

@@ -258,7 +258,7 @@ static int put_file(struct save *s, struct archive *w, const char *name, const c
 static int put_layer(struct save *s, struct archive *w, const struct save_layer *l,
 		     struct udc_error *e)
 {
-	static __thread char buf[1 << 16];
+	char buf[1 << 16]; /* on the stack: thread-local storage would cost every thread 64 kB */
 	char name[80], what[80];
 	struct reg_archive_raw *raw;
 	uint64_t done = 0;
