@@ -94,6 +94,32 @@ print(" | ".join(out))'
 	assert_output "root 0:0 1 | python3 | python3.11 | True | /etc/passwd:True | group:True | /nope:False | /vol/f:True | /vol/sub:True | No such file or directory | Not a directory | vol-data | Bad file descriptor | sub-data | ['f', 'sub']"
 }
 
+@test "notif: fstat of an O_PATH symlink, a pipe, a socket, a deleted file and a memfd" {
+	need_notif
+	# the notified fstat is a stat of /proc/PID/fd/N: the same inode for every kind of fd
+	prog='import os, socket, stat
+out = []
+fd = os.open("/lib64", os.O_PATH | os.O_NOFOLLOW)
+out.append(stat.S_ISLNK(os.fstat(fd).st_mode))
+r, w = os.pipe()
+out.append(stat.S_ISFIFO(os.fstat(r).st_mode))
+s = socket.socket()
+out.append(stat.S_ISSOCK(os.fstat(s.fileno()).st_mode))
+f = open("/tmp/del", "w"); f.write("abc"); f.flush(); os.unlink("/tmp/del")
+st = os.fstat(f.fileno())
+out += [st.st_size, st.st_nlink]
+m = os.memfd_create("x"); os.write(m, b"12345")
+out.append(os.fstat(m).st_size)
+print(*out)'
+	UDOCKERC_PT_STATS=1 UDOCKERC_PT_SHIM=0 run --separate-stderr udc run deb python3 -c "$prog"
+	assert_success
+	assert_output "True True True 3 0 5"
+	[ -n "$(notified)" ] || fail "no notifications: $stderr"
+	UDOCKERC_PT_SHIM=0 UDOCKERC_PT_NOTIF=0 run --separate-stderr udc run deb python3 -c "$prog"
+	assert_success
+	assert_output "True True True 3 0 5"
+}
+
 @test "notif: a plain read-only open is inherited across exec, a close-on-exec one is not" {
 	need_notif
 	# libc's open() with O_RDONLY alone, Python's os.open with O_CLOEXEC (no shim: both notify)
