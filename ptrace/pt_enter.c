@@ -122,31 +122,31 @@ int pt_dirfd_host(struct pt_tracee *t, int fd, char *host)
 	return 0;
 }
 
-/* The guest directory of dirfd fd in t, in guest[PATH_MAX]; 0 or -errno. */
-static int pt_dirfd_guest(struct pt_loop *l, struct pt_tracee *t, int fd, char *guest)
+int pt_dir_guest(struct pt_loop *l, struct pt_tracee *t, int fd, char *dir)
 {
 	char host[PATH_MAX];
-	int n = pt_dirfd_host(t, fd, host);
-
-	return n < 0 ? n : pm_map_host(pt_loop_table(l, t), host, guest, NULL);
-}
-
-int pt_slot_base(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s,
-			unsigned int slot, char *dir)
-{
 	const char *cwd;
+	int n;
 
-	if (s->dirfd[slot] >= 0) {
-		int fd = (int)pt_reg_arg(&t->regs, (unsigned int)s->dirfd[slot]);
-
-		if (fd != AT_FDCWD)
-			return pt_dirfd_guest(l, t, fd, dir);
+	if (fd != AT_FDCWD) {
+		n = pt_dirfd_host(t, fd, host);
+		return n < 0 ? n : pm_map_host(pt_loop_table(l, t), host, dir, NULL);
 	}
 	cwd = pt_loop_cwd(l, t);
 	if (!cwd)
 		return -ENOENT;
 	snprintf(dir, PATH_MAX, "%s", cwd);
 	return 0;
+}
+
+int pt_slot_base(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s,
+			unsigned int slot, char *dir)
+{
+	int fd = AT_FDCWD;
+
+	if (s->dirfd[slot] >= 0)
+		fd = (int)pt_reg_arg(&t->regs, (unsigned int)s->dirfd[slot]);
+	return pt_dir_guest(l, t, fd, dir);
 }
 
 /* Whether the tracee's path in slot is worth translating: read into path[PATH_MAX]. */

@@ -19,6 +19,8 @@ struct pt_fs_ctx {
 void pt_fs_init(struct pt_loop *l, struct pt_tracee *t, struct pt_fs_ctx *c, struct pm_fs *fs);
 /* The host path of t's dirfd fd (AT_FDCWD: its cwd) in host[PATH_MAX]; 0 or -errno. */
 int pt_dirfd_host(struct pt_tracee *t, int fd, char *host);
+/* The guest directory of t's dirfd fd (AT_FDCWD: its cwd), in dir[PATH_MAX]; 0 or -errno. */
+int pt_dir_guest(struct pt_loop *l, struct pt_tracee *t, int fd, char *dir);
 /* The guest directory a relative path of slot is resolved from, in dir[PATH_MAX]; 0/-errno. */
 int pt_slot_base(struct pt_loop *l, struct pt_tracee *t, const struct pt_sysent *s,
 		 unsigned int slot, char *dir);

@@ -476,7 +476,6 @@ int pt_run(const struct run_spec *s, unsigned int mode, int *exit_status, struct
 			r = udc_fail(e, l.notif_err, "seccomp user notification: cannot serve the guest");
 		pt_report_stops(&l);
 	}
-	pt_notif_stop(&l);
 	if (l.listen_pipe >= 0)
 		close(l.listen_pipe);
 	pt_signal_end();

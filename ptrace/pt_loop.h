@@ -10,6 +10,7 @@
 
 #include "common/engine.h"
 #include "common/error.h"
+#include "ptrace/pt_notif.h"
 #include "ptrace/pt_probe.h"
 #include "ptrace/pt_sysno.h"
 #include "ptrace/pt_tracee.h"
@@ -52,7 +53,7 @@ struct pt_loop {
 	struct pt_notif *notif;	      /* the notification thread (pt_notif.c), or NULL */
 	int listen_pipe;	      /* the first tracee's listener report, -1: taken (pt_loop.c) */
 	int notif_err;		      /* errno: the notification thread could not start */
-	unsigned long notified[3];    /* notifications served per kind, at the end */
+	unsigned long notified[PT_NOTIF_KINDS]; /* notifications served per kind, at the end */
 	struct pt_loader_cache {      /* the options of the loader last scanned (pt_exec.c) */
 		dev_t dev;
 		ino_t ino;

@@ -41,7 +41,7 @@ struct pt_notif {
 	int fd;	     /* the listener */
 	int wake[2]; /* a byte on wake[1] ends the thread */
 	pthread_t thread;
-	unsigned long served[PT_NOTIF_KINDS]; /* answered calls per kind (under l->lock) */
+	unsigned long served[PT_NOTIF_KINDS]; /* answered calls per kind (read after the join) */
 };
 
 /* Whether the running kernel is at least major.minor. */
@@ -64,24 +64,6 @@ unsigned int pt_notif_wanted(const struct pt_loop *l)
 	return pt_kernel_at_least(6, 6) ? PT_NOTIF_OPENAT | PT_NOTIF_FSTATAT | PT_NOTIF_ACCESS : 0;
 }
 
-/* The guest directory a relative path of t is resolved from (dirfd, AT_FDCWD: the cwd). */
-static int pt_notif_base(struct pt_loop *l, struct pt_tracee *t, int dirfd, char *dir)
-{
-	char host[PATH_MAX];
-	const char *cwd;
-	int n;
-
-	if (dirfd != AT_FDCWD) {
-		n = pt_dirfd_host(t, dirfd, host);
-		return n < 0 ? n : pm_map_host(pt_loop_table(l, t), host, dir, NULL);
-	}
-	cwd = pt_loop_cwd(l, t);
-	if (!cwd)
-		return -ENOENT;
-	snprintf(dir, PATH_MAX, "%s", cwd);
-	return 0;
-}
-
 /*
  * The host path, as the tracer can open it, of guest path (dirfd-relative) of tracee pid,
  * following a final symlink when follow: pt_enter.c's translation, under l->lock.
@@ -100,7 +82,7 @@ static int pt_notif_host(struct pt_loop *l, pid_t pid, int dirfd, const char *pa
 	if (!t)
 		n = -EPERM; /* not a tracee: never run a call untranslated */
 	if (!n && path[0] != '/')
-		n = pt_notif_base(l, t, dirfd, dir);
+		n = pt_dir_guest(l, t, dirfd, dir);
 	if (!n) {
 		pt_fs_init(l, t, &c, &fs);
 		n = pm_canon(c.table, &fs, dir, path, follow ? PM_FOLLOW : 0, guest, host);
@@ -133,10 +115,10 @@ static int pt_notif_give(int listener, __u64 id, int fd, unsigned int cloexec)
 	return r;
 }
 
-/* Answer notification id with val, or with -err when err < 0. */
-static void pt_notif_reply(int listener, __u64 id, long val, int err)
+/* Answer notification id: success (0) or the error err < 0. */
+static void pt_notif_reply(int listener, __u64 id, int err)
 {
-	struct seccomp_notif_resp resp = {.id = id, .val = err < 0 ? 0 : val, .error = err < 0 ? err : 0};
+	struct seccomp_notif_resp resp = {.id = id, .error = err};
 
 	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: the guest gave up (a signal) */
 }
@@ -155,7 +137,7 @@ static void *pt_notif_fifo(void *arg)
 	int fd = open(w->host, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
-		pt_notif_reply(w->listener, w->id, 0, -errno);
+		pt_notif_reply(w->listener, w->id, -errno);
 	else
 		pt_notif_give(w->listener, w->id, fd, w->cloexec);
 	close(w->listener);
@@ -291,12 +273,9 @@ static void pt_notif_serve(struct pt_loop *l, struct pt_notif *nt)
 		break;
 	}
 	if (r <= 0)
-		pt_notif_reply(nt->fd, q.id, 0, r);
-	if (kind < PT_NOTIF_KINDS) {
-		pthread_mutex_lock(&l->lock);
+		pt_notif_reply(nt->fd, q.id, r);
+	if (kind < PT_NOTIF_KINDS)
 		nt->served[kind]++;
-		pthread_mutex_unlock(&l->lock);
-	}
 }
 
 /* The thread: serve notifications until the last guest process is gone or wake[] says stop. */
@@ -354,16 +333,18 @@ int pt_notif_start(struct pt_loop *l, pid_t pid, int fdnum)
 	}
 	/* without synchronous wake-up (before 6.6) it still works, at ptrace's cost */
 	ioctl(nt->fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0);
-	r = pipe2(nt->wake, O_CLOEXEC) != 0 ? -errno : 0;
+	if (pipe2(nt->wake, O_CLOEXEC) != 0) {
+		r = -errno;
+		close(nt->fd);
+		talloc_free(nt);
+		return r;
+	}
 	l->notif = nt;
-	if (!r)
-		r = -pthread_create(&nt->thread, NULL, pt_notif_main, l);
+	r = -pthread_create(&nt->thread, NULL, pt_notif_main, l);
 	if (r) {
 		close(nt->fd);
-		if (nt->wake[0] > 0) {
-			close(nt->wake[0]);
-			close(nt->wake[1]);
-		}
+		close(nt->wake[0]);
+		close(nt->wake[1]);
 		l->notif = NULL;
 		talloc_free(nt);
 	}

@@ -266,8 +266,6 @@ int pt_probe_run(struct pt_probe *out, struct udc_error *e)
 			     e);
 	if (res == 0)
 		res = pt_probe_attached(out, pid, p[1], 1, e);
-	else
-		out->ptrace_ok = 0;
 	close(p[1]);
 	if (!out->child_gone)
 		reap(pid);

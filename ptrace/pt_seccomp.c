@@ -96,9 +96,8 @@ static int emit_cookie(struct emit *e)
 /*
  * The user-notification test of entry t (pt_notif.c serves what it lets through), into
  * body[]: openat(AT_FDCWD, path, O_RDONLY with no flag outside PT_NOTIF_OPEN_FLAGS) and
- * newfstatat(fd >= 0, path, buf,
- * AT_EMPTY_PATH), the dynamic loader's own calls, and every access(). Any other form falls
- * through to the trap. Returns the instruction count.
+ * newfstatat(fd >= 0, path, buf, AT_EMPTY_PATH), the dynamic loader's own calls, and every
+ * access(). Any other form falls through to the trap. Returns the instruction count.
  */
 static unsigned int notif_test(const struct emit *e, unsigned int t, struct sock_filter *body)
 {
