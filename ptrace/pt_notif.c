@@ -55,13 +55,37 @@ static int pt_kernel_at_least(int major, int minor)
 	return a > major || (a == major && b >= minor);
 }
 
+/* The listener fdnum of process pid, as an fd of ours (pidfd_getfd, Linux 5.6+); -errno. */
+static int pt_notif_take(pid_t pid, int fdnum)
+{
+	long pidfd = syscall(SYS_pidfd_open, pid, 0), fd;
+	int err;
+
+	if (pidfd < 0)
+		return -errno;
+	fd = syscall(SYS_pidfd_getfd, (int)pidfd, fdnum, 0);
+	err = errno;
+	close((int)pidfd);
+	return fd < 0 ? -err : (int)fd;
+}
+
+/* Whether pidfd_getfd works here (a sandbox's seccomp policy may refuse it): on our stdin. */
+static int pt_notif_can_take(void)
+{
+	int fd = pt_notif_take(getpid(), 0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 || fd == -EBADF; /* no stdin: the call itself works */
+}
+
 unsigned int pt_notif_wanted(const struct pt_loop *l)
 {
 	const char *v = getenv("UDOCKERC_PT_NOTIF");
 
-	if (l->mode != PT_RUN_P1 || (v && strcmp(v, "0") == 0))
+	if (l->mode != PT_RUN_P1 || (v && strcmp(v, "0") == 0) || !pt_kernel_at_least(6, 6))
 		return 0;
-	return pt_kernel_at_least(6, 6) ? PT_NOTIF_OPENAT | PT_NOTIF_FSTATAT | PT_NOTIF_ACCESS : 0;
+	return pt_notif_can_take() ? PT_NOTIF_OPENAT | PT_NOTIF_FSTATAT | PT_NOTIF_ACCESS : 0;
 }
 
 /*
@@ -302,20 +326,6 @@ static void *pt_notif_main(void *arg)
 			break; /* no process is left under the filter */
 	}
 	return NULL;
-}
-
-/* The listener fdnum of process pid, as an fd of ours (pidfd_getfd, Linux 5.6+). */
-static int pt_notif_take(pid_t pid, int fdnum)
-{
-	long pidfd = syscall(SYS_pidfd_open, pid, 0), fd;
-	int err;
-
-	if (pidfd < 0)
-		return -errno;
-	fd = syscall(SYS_pidfd_getfd, (int)pidfd, fdnum, 0);
-	err = errno;
-	close((int)pidfd);
-	return fd < 0 ? -err : (int)fd;
 }
 
 int pt_notif_start(struct pt_loop *l, pid_t pid, int fdnum)

@@ -21,8 +21,9 @@ enum pt_notif_call {
 /*
  * The calls l should have notified: all of them on Linux 6.6 and later (synchronous wake-up
  * makes a notification cheaper than a ptrace stop; older kernels gain nothing) when
- * UDOCKERC_PT_NOTIF is not 0; else 0. The probe may still veto them: they need the tracee's
- * memory read without a stop.
+ * UDOCKERC_PT_NOTIF is not 0 and pidfd_getfd works here (the tracer takes the listener with
+ * it); else 0. The probe may still veto them: they need the tracee's memory read without a
+ * stop.
  */
 unsigned int pt_notif_wanted(const struct pt_loop *l);
 

@@ -123,5 +123,5 @@ PY
 	assert_equal "$stderr" "nons: /nonexistent-cmd: No such file or directory"
 	run --separate-stderr "$NONS"
 	assert_equal "$status" 125
-	assert_equal "$stderr" "usage: nons [--no-ptrace] [--no-vm] CMD [ARG...]"
+	assert_equal "$stderr" "usage: nons [--no-ptrace] [--no-vm] [--no-pidfd] CMD [ARG...]"
 }

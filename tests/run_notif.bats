@@ -170,3 +170,15 @@ os.execv(\"/bin/sh\", [\"sh\", \"-c\", \"[ -e /proc/self/fd/%d ] && echo kept; [
 	assert_success
 	assert_output "$with"
 }
+
+@test "notif: where pidfd_getfd is forbidden the tracer asks for no listener, and every call traps" {
+	need_notif
+	need_nons
+	# the tracer takes the listener from the guest with pidfd_getfd: no listener without it
+	UDOCKERC_PT_STATS=1 UDOCKERC_PT_SHIM=0 run --separate-stderr \
+		nons_udc --no-pidfd run deb python3 -c 'print(open("/etc/debian_version").read()[:2])'
+	assert_success
+	assert_output 12
+	[ -z "$(notified)" ] || fail "notifications without pidfd_getfd: $stderr"
+	[[ $stderr == *"tracer stops"* ]] || fail "no stats: $stderr"
+}

@@ -127,10 +127,10 @@ need_nons() {
 	[ -x "$NONS" ] || fail "nons sandbox missing: $NONS (make san, or make tools BUILD=DIR)"
 }
 
-# nons_udc [--no-ptrace] [--no-vm] ARGS...: the installed udockerc (as udc runs it) under nons.
+# nons_udc [--no-ptrace] [--no-vm] [--no-pidfd] ARGS...: the installed udockerc (as udc runs it) under nons.
 nons_udc() {
 	local -a box=("$NONS")
-	while [ "${1:-}" = --no-ptrace ] || [ "${1:-}" = --no-vm ]; do
+	while [[ ${1:-} == --no-ptrace || ${1:-} == --no-vm || ${1:-} == --no-pidfd ]]; do
 		box+=("$1")
 		shift
 	done

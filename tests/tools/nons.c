@@ -2,9 +2,9 @@
 /*
  * nons.c - a test sandbox: run a command where no namespace can be made, like a hardened
  * cluster node (and, with --no-ptrace, where ptrace is forbidden too; with --no-vm, where
- * process_vm_readv/writev are).
+ * process_vm_readv/writev are; with --no-pidfd, where pidfd_getfd is).
  *
- *   nons [--no-ptrace] [--no-vm] CMD [ARG...]
+ *   nons [--no-ptrace] [--no-vm] [--no-pidfd] CMD [ARG...]
  *
  * Sets no_new_privs, installs a seccomp filter and execs CMD (looked up in PATH). The filter,
  * inherited by every descendant:
@@ -14,6 +14,7 @@
  *                                            read, and ENOSYS makes glibc fall back to clone
  *   ptrace (with --no-ptrace)             -> EPERM
  *   process_vm_readv/writev (--no-vm)     -> EPERM (the tracer must fall back to PEEKDATA)
+ *   pidfd_getfd (--no-pidfd)              -> EPERM (no seccomp notification listener for P1)
  *   calls of another ABI (i386, x32)      -> ENOSYS, so none of the above leaks through them
  * Exit status: CMD's, or 125 (usage, filter refused), 126 (CMD not executable), 127 (not found).
  * Standalone on purpose (libc only): the suites use it to prove udockerc needs no namespace.
@@ -71,7 +72,7 @@ static void put(struct prog *p, const struct sock_filter *insns, size_t count)
 }
 
 /* Build the filter described at the top into p. */
-static void build(struct prog *p, int no_ptrace, int no_vm)
+static void build(struct prog *p, int no_ptrace, int no_vm, int no_pidfd)
 {
 	static const struct sock_filter head[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
@@ -89,6 +90,7 @@ static void build(struct prog *p, int no_ptrace, int no_vm)
 	static const struct sock_filter ptrace_rule[] = { DENY(__NR_ptrace, EPERM) };
 	static const struct sock_filter vm_rule[] = { DENY(__NR_process_vm_readv, EPERM),
 						      DENY(__NR_process_vm_writev, EPERM) };
+	static const struct sock_filter pidfd_rule[] = { DENY(__NR_pidfd_getfd, EPERM) };
 	static const struct sock_filter tail[] = {
 		/* clone: EPERM when the flags (argument 0) ask for a namespace */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),
@@ -104,16 +106,18 @@ static void build(struct prog *p, int no_ptrace, int no_vm)
 		put(p, ptrace_rule, sizeof(ptrace_rule) / sizeof(ptrace_rule[0]));
 	if (no_vm)
 		put(p, vm_rule, sizeof(vm_rule) / sizeof(vm_rule[0]));
+	if (no_pidfd)
+		put(p, pidfd_rule, sizeof(pidfd_rule) / sizeof(pidfd_rule[0]));
 	put(p, tail, sizeof(tail) / sizeof(tail[0]));
 }
 
 /* no_new_privs, then the filter. 0, or -errno. */
-static int install(int no_ptrace, int no_vm)
+static int install(int no_ptrace, int no_vm, int no_pidfd)
 {
 	struct prog p;
 	struct sock_fprog fp;
 
-	build(&p, no_ptrace, no_vm);
+	build(&p, no_ptrace, no_vm, no_pidfd);
 	fp.len = p.n;
 	fp.filter = p.insn;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -125,23 +129,25 @@ static int install(int no_ptrace, int no_vm)
 
 int main(int argc, char **argv)
 {
-	int no_ptrace = 0, no_vm = 0, i = 1, r;
+	int no_ptrace = 0, no_vm = 0, no_pidfd = 0, i = 1, r;
 
 	for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]; i++) {
 		if (!strcmp(argv[i], "--no-ptrace"))
 			no_ptrace = 1;
 		else if (!strcmp(argv[i], "--no-vm"))
 			no_vm = 1;
+		else if (!strcmp(argv[i], "--no-pidfd"))
+			no_pidfd = 1;
 		else
 			break;
 	}
 	if (i < argc && !strcmp(argv[i], "--"))
 		i++;
 	if (i >= argc || argv[i][0] == '-') {
-		fprintf(stderr, "usage: nons [--no-ptrace] [--no-vm] CMD [ARG...]\n");
+		fprintf(stderr, "usage: nons [--no-ptrace] [--no-vm] [--no-pidfd] CMD [ARG...]\n");
 		return 125;
 	}
-	r = install(no_ptrace, no_vm);
+	r = install(no_ptrace, no_vm, no_pidfd);
 	if (r < 0) {
 		fprintf(stderr, "nons: cannot install the seccomp filter: %s\n", strerror(-r));
 		return 125;
